@@ -1,0 +1,4 @@
+import ExScopeCLI
+import Foundation
+
+exit(await ExScope.run(arguments: Array(CommandLine.arguments.dropFirst())))
