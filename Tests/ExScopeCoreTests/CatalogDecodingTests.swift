@@ -1,4 +1,5 @@
 @testable import ExScopeCore
+import Foundation
 import Testing
 
 /// A small valid catalog that each malformed case breaks in one place.
@@ -30,23 +31,23 @@ private let smallCatalog = """
 let malformedCatalogs: [(String, String, Int?, String)] = [
     ("\"schema\": \"exscope.catalog/1\"", "\"schema\": \"exscope.catalog/9\"", 2, "unsupported catalog schema"),
     ("\"catalogDate\": \"2026-08-20\"", "\"catalogDate\": \"August\"", 3, "must be a date"),
-    ("\"build\": \"15.2.1544.4\"", "\"build\": \"15.2.1544\"", 10, "four-part build"),
-    ("\"build\": \"15.2.1544.25\"", "\"build\": \"15.2.1543.25\"", 11, "not a later build of line CU14"),
-    ("\"released\": \"2025-04-18\"", "\"released\": \"2025-02-30\"", 11, "must be a date"),
-    ("{\"name\": \"CU15\", \"build\": \"15.2.1748.10\"", "{\"name\": \"CU15\", \"build\": \"15.2.1000.10\"", 13, "must come after CU14"),
-    ("{\"name\": \"CU15\"", "{\"name\": \"CU14\"", 13, "duplicate line name"),
+    ("\"build\": \"15.2.1544.4\"", "\"build\": \"15.2.1544\"", 9, "four-part build"),
+    ("\"build\": \"15.2.1544.25\"", "\"build\": \"15.2.1543.25\"", 10, "not a later build of line CU14"),
+    ("\"released\": \"2025-04-18\"", "\"released\": \"2025-02-30\"", 10, "must be a date"),
+    ("{\"name\": \"CU15\", \"build\": \"15.2.1748.10\"", "{\"name\": \"CU15\", \"build\": \"15.2.1000.10\"", 12, "must come after CU14"),
+    ("{\"name\": \"CU15\"", "{\"name\": \"CU14\"", 12, "duplicate line name"),
     ("\"builds\": [0, 2561]", "\"builds\": [2561, 0]", 6, "low <= high"),
     ("\"lifecycle\": \"fixed\"", "\"lifecycle\": \"forever\"", 7, "\"lifecycle\" must be"),
     ("\"endOfSupport\": \"2025-10-14\",", "", 5, "no \"endOfSupport\""),
-    ("\"cvss\": 8.0", "\"cvss\": 80", 18, "from 0 to 10"),
-    ("\"product\": \"exchange-2019\", \"fixes\"", "\"product\": \"exchange-2020\", \"fixes\"", 21, "unknown product 'exchange-2020'"),
-    ("{\"line\": \"CU14\", \"fixedIn\"", "{\"line\": \"CU99\", \"fixedIn\"", 21, "has no line 'CU99'"),
-    ("\"fixedIn\": \"15.2.1544.25\"", "\"fixedIn\": \"15.2.1748.25\"", 21, "is not a build of exchange-2019 CU14"),
-    ("\"fixedIn\": \"15.2.1544.25\"", "\"configuration\": \"x\", \"fixedIn\": \"15.2.1544.25\"", 21, "exactly one of"),
-    ("\"https://example.invalid/cve\"", "\"http://example.invalid/cve\"", 19, "https://"),
-    ("\"title\": \"Hybrid\",", "", 18, "missing \"title\""),
-    ("\"remediation\": \"Fix it.\"", "\"remediation\": \"Fix it.\",", 18, "expected a quoted key"),
-    ("\"Hybrid\"", "\"Hybrid", 18, "invalid JSON"),
+    ("\"cvss\": 8.0", "\"cvss\": 80", 17, "from 0 to 10"),
+    ("\"product\": \"exchange-2019\", \"fixes\"", "\"product\": \"exchange-2020\", \"fixes\"", 19, "unknown product 'exchange-2020'"),
+    ("{\"line\": \"CU14\", \"fixedIn\"", "{\"line\": \"CU99\", \"fixedIn\"", 19, "has no line 'CU99'"),
+    ("\"fixedIn\": \"15.2.1544.25\"", "\"fixedIn\": \"15.2.1748.25\"", 19, "is not a build of exchange-2019 CU14"),
+    ("\"fixedIn\": \"15.2.1544.25\"", "\"configuration\": \"x\", \"fixedIn\": \"15.2.1544.25\"", 19, "exactly one of"),
+    ("\"https://example.invalid/cve\"", "\"http://example.invalid/cve\"", 18, "https://"),
+    ("\"title\": \"Hybrid\",", "", 17, "missing \"title\""),
+    ("\"remediation\": \"Fix it.\"", "\"remediation\": \"Fix it.\",", 17, "expected a quoted key"),
+    ("\"Hybrid\"", "\"Hybrid", 17, "invalid JSON"),
     ("\"vulnerabilities\": [", "\"vulnerabilities\": {", 17, "invalid JSON"),
     ("\"id\": \"exchange-2019\",", "\"id\": \"exchange-2019\", \"id\": \"x\",", 6, "duplicate key"),
 ]
@@ -64,7 +65,8 @@ let malformedCatalogs: [(String, String, Int?, String)] = [
     func malformedCatalogsNameTheLineAndTheReason(_ index: Int) {
         let (target, replacement, line, fragment) = malformedCatalogs[index]
         #expect(smallCatalog.contains(target), "case \(index) does not apply")
-        let broken = smallCatalog.replacingOccurrences(of: target, with: replacement)
+        var broken = smallCatalog
+        if let range = broken.range(of: target) { broken.replaceSubrange(range, with: replacement) }
         do {
             _ = try Catalog(decoding: Array(broken.utf8), source: "small.json")
             Issue.record("case \(index) was accepted")
@@ -95,14 +97,5 @@ let malformedCatalogs: [(String, String, Int?, String)] = [
         } catch {
             #expect(error.line == 1)
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        var copy = self
-        copy.replaceSubrange(range, with: replacement)
-        return copy
     }
 }
