@@ -7,19 +7,58 @@ let package = Package(
     products: [
         .executable(name: "exscope", targets: ["exscope"]),
         .library(name: "ExScopeCore", targets: ["ExScopeCore"]),
+        .library(name: "ExScopeProbes", targets: ["ExScopeProbes"]),
+        .library(name: "ExScopeTesting", targets: ["ExScopeTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure: no network, no files, no clock. Everything it needs is passed in.
         .target(name: "ExScopeCore", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        // The scanner: targets, probes and the runner on SwiftNIO.
+        .target(
+            name: "ExScopeProbes",
+            dependencies: [
+                "ExScopeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Fleet simulator and fake servers (Exchange, hostile) for tests, benchmarks and the demo.
+        .target(
+            name: "ExScopeTesting",
+            dependencies: [
+                "ExScopeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The commands, kept in a library so tests can parse them without a process.
         .target(
             name: "ExScopeCLI",
             dependencies: [
                 "ExScopeCore",
+                "ExScopeProbes",
+                "ExScopeTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "exscope", dependencies: ["ExScopeCLI"]),
@@ -29,7 +68,8 @@ let package = Package(
             path: "benchmarks/exscope-bench"
         ),
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope"]),
+        .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
+        .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
     ]
 )
 

@@ -1,0 +1,1 @@
+// Test support: simulators and fake servers.
