@@ -55,7 +55,7 @@ public struct ExclusionList: Sendable {
 
     /// Reads an exclusion file: one address, CIDR block or range a line; `#` starts a comment.
     /// - Throws: ``TargetError`` naming the line.
-    public mutating func addUserExclusions(_ text: String, source: String) throws(TargetError) {
+    public mutating func addUserExclusions(_ text: String, source: String) throws {
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = (rawLine.firstIndex(of: "#").map { rawLine[..<$0] } ?? rawLine[...]).trimmingASCIIWhitespace()
             if line.isEmpty { continue }
@@ -63,7 +63,7 @@ public struct ExclusionList: Sendable {
             do {
                 spec = try TargetSpec(parsing: line)
             } catch {
-                throw TargetError("\(source):\(number + 1): \(error.reason)")
+                throw TargetError("\(source):\(number + 1): \((error as? TargetError)?.reason ?? "\(error)")")
             }
             guard case .addresses(let block, nil) = spec else {
                 throw TargetError("\(source):\(number + 1): exclusions are addresses, CIDR blocks or ranges, not '\(TargetError.printable(line))'")

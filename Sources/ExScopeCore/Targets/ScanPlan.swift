@@ -45,7 +45,7 @@ public struct ScanPlan: Sendable, Sequence {
     ///   - shard: `(i, n)` takes every n-th element of the order, starting at i (0-based).
     /// - Throws: ``TargetError`` when the space is empty or larger than ``CyclicPermutation/maximumCount``.
     public init(targets: [TargetSpec], ports: [Int], exclusions: ExclusionList, seed: UInt64,
-                shard: (index: Int, count: Int) = (0, 1)) throws(TargetError) {
+                shard: (index: Int, count: Int) = (0, 1)) throws {
         guard !ports.isEmpty else { throw TargetError("no ports to scan") }
         guard shard.count >= 1, shard.index >= 0, shard.index < shard.count else {
             throw TargetError("shard \(shard.index + 1)/\(shard.count) is out of range")
@@ -133,7 +133,7 @@ public struct ScanPlan: Sendable, Sequence {
 }
 
 /// Parses `-p 443,8443` into ports.
-public func parsePorts(_ text: String) throws(TargetError) -> [Int] {
+public func parsePorts(_ text: String) throws -> [Int] {
     var ports: [Int] = []
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
         let trimmed = part.trimmingASCIIWhitespace()

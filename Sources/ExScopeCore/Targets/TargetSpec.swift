@@ -15,7 +15,7 @@ public enum TargetSpec: Sendable, Hashable, CustomStringConvertible {
     /// `2001:db8::/120`, `mail.example.com`, `mail.example.com:8443`, `192.0.2.7:443`,
     /// `[2001:db8::1]:443`.
     /// - Throws: ``TargetError`` naming what is wrong.
-    public init(parsing raw: some StringProtocol) throws(TargetError) {
+    public init(parsing raw: some StringProtocol) throws {
         let text = raw.trimmingASCIIWhitespace()
         guard !text.isEmpty else { throw TargetError("empty target") }
         guard text.count <= 300 else { throw TargetError("target is longer than 300 characters") }
@@ -78,7 +78,7 @@ public enum TargetSpec: Sendable, Hashable, CustomStringConvertible {
         self = .hostname(host.lowercased(), port: port)
     }
 
-    private static func port(_ text: Substring, in shown: String) throws(TargetError) -> Int {
+    private static func port(_ text: Substring, in shown: String) throws -> Int {
         guard !text.isEmpty, text.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               let port = Int(text), (1...65535).contains(port)
         else { throw TargetError("'\(shown)' has an invalid port (1-65535)") }

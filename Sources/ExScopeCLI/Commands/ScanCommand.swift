@@ -1,0 +1,226 @@
+import ArgumentParser
+import ExScopeCore
+import ExScopeProbes
+import Foundation
+import NIOCore
+
+/// `exscope scan`: fingerprint Exchange over HTTPS, one JSON object per target.
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Fingerprint Exchange servers over HTTPS to the exact build and write one result per target.",
+        discussion: """
+            Targets: addresses, CIDR blocks, ranges (a.b.c.d-e.f.g.h), host names, host:port, [v6]:port, \
+            or -i FILE ('-' for standard input, one target a line, '#' comments; ZMap output works). \
+            Reserved space is skipped unless named explicitly; documentation and multicast space never. \
+            Loopback is scanned only when named. Scanning anything but loopback needs --contact. \
+            Exit codes: 0 done; 1 with --fail-on when a host meets the condition; 2 bad input; 3 failure.
+            """
+    )
+
+    @Argument(help: "Targets to scan.")
+    var targets: [String] = []
+
+    @Option(name: [.short, .customLong("input")], help: ArgumentHelp("Read targets from a file, '-' for standard input.", valueName: "file"))
+    var input: String?
+
+    @Option(name: [.short, .customLong("ports")], help: "Ports, e.g. 443,8443 (port 80 is plain HTTP).")
+    var ports = "443"
+
+    @Option(name: .customLong("exclude-file"), help: ArgumentHelp("Addresses, CIDRs or ranges never to contact (repeatable).", valueName: "file"))
+    var excludeFiles: [String] = []
+
+    @Option(help: "New hosts started per second (default: no cap).")
+    var rate: Double?
+
+    @Option(help: "Hosts in flight at once.")
+    var concurrency = 256
+
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to connect.")
+    var connectTimeout = 5.0
+    @Option(name: .customLong("tls-timeout"), help: "Seconds for the TLS handshake.")
+    var tlsTimeout = 5.0
+    @Option(name: .customLong("response-timeout"), help: "Seconds for each response.")
+    var responseTimeout = 10.0
+    @Option(name: .customLong("host-timeout"), help: "Seconds for everything on one host.")
+    var hostTimeout = 30.0
+    @Option(name: .customLong("max-header-bytes"), help: "Cap on one response's headers.")
+    var maxHeaderBytes = 64 * 1024
+    @Option(name: .customLong("max-body-bytes"), help: "Cap on one response's body.")
+    var maxBodyBytes = 512 * 1024
+
+    @Option(help: "Where network owners learn about your scan and opt out (URL or e-mail); sent in the User-Agent.")
+    var contact: String?
+
+    @Option(name: .customLong("user-agent"), help: "Replace the whole User-Agent.")
+    var userAgent: String?
+
+    @Flag(help: "Also send an NTLM negotiate to learn the server's names and Windows version.")
+    var identity = false
+
+    @Flag(name: .customLong("hybrid-hint"), help: "Also send an empty Bearer challenge to see whether OAuth to Microsoft 365 is configured.")
+    var hybridHint = false
+
+    @Flag(name: .customLong("plain-http"), help: "Speak plain HTTP on every port.")
+    var plainHTTP = false
+
+    @Option(help: "Output format: jsonl (one JSON object per target) or table.")
+    var format: ScanFormat = .jsonl
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write results to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "Seed of the pseudo-random target order; shards of one scan must share it.")
+    var seed: UInt64 = 0x45_78_53_63
+
+    @Option(help: ArgumentHelp("Scan only shard i of n (1-based), e.g. 2/4.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a scanned host is vulnerable to this finding (e.g. CVE-2025-53786) or to any (any).")
+    var failOn: String?
+
+    @Flag(inversion: .prefixedNo, help: "Progress bar on standard error (default: when it is a terminal).")
+    var progress: Bool?
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    enum ScanFormat: String, ExpressibleByArgument, CaseIterable { case jsonl, table }
+
+    func validate() throws {
+        if targets.isEmpty && input == nil { throw ValidationError("give targets or -i FILE") }
+        guard concurrency >= 1 && concurrency <= 20_000 else { throw ValidationError("--concurrency must be 1-20000") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
+        for (name, value) in [("connect", connectTimeout), ("tls", tlsTimeout), ("response", responseTimeout), ("host", hostTimeout)]
+        where !(value > 0 && value <= 3600) {
+            throw ValidationError("--\(name)-timeout must be between 0 and 3600 seconds")
+        }
+        guard maxHeaderBytes >= 1024, maxBodyBytes >= 1024 else { throw ValidationError("size caps must be at least 1024 bytes") }
+        _ = try shardValue()
+    }
+
+    func shardValue() throws -> (index: Int, count: Int) {
+        guard let shard else { return (0, 1) }
+        let parts = shard.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
+            throw ValidationError("--shard '\(shard)' is not i/n with 1 <= i <= n")
+        }
+        return (i - 1, n)
+    }
+
+    func run() async throws {
+        let catalog = try catalogOptions.load()
+        let asOf = catalogOptions.date
+        let shardSpec = try shardValue()
+        // Everything given on the command line is checked before any packet is sent.
+        let (specs, portList, exclusions) = try parsedInputs()
+        if contact == nil && userAgent == nil && (input != nil || specs.contains(where: { !Self.isLoopback($0) })) {
+            throw ExScopeFailure.badInput("scanning beyond loopback needs --contact URL-or-email (sent in the User-Agent so network owners can learn about the scan and opt out)")
+        }
+        let plan = try specs.isEmpty ? nil : Self.badInput {
+            try ScanPlan(targets: specs, ports: portList, exclusions: exclusions, seed: seed, shard: shardSpec)
+        }
+
+        var configuration = ProbeConfiguration()
+        configuration.timeouts.connect = Self.amount(connectTimeout)
+        configuration.timeouts.tlsHandshake = Self.amount(tlsTimeout)
+        configuration.timeouts.response = Self.amount(responseTimeout)
+        configuration.timeouts.host = Self.amount(hostTimeout)
+        configuration.limits.headerBytes = maxHeaderBytes
+        configuration.limits.bodyBytes = maxBodyBytes
+        configuration.userAgent = userAgent ?? ProbeConfiguration.userAgent(contact: contact)
+        configuration.identity = identity
+        configuration.hybridHint = hybridHint
+        if plainHTTP { configuration.plainHTTPPorts = Set(portList) }
+
+        let sink = try ResultSink(path: output, format: format, failOn: failOn)
+        let prober: HostProber
+        do {
+            prober = try HostProber(configuration: configuration, catalog: catalog, asOf: asOf)
+        } catch {
+            throw ExScopeFailure.runFailure("cannot set up TLS: \(error)")
+        }
+        let runner = ScanRunner(prober: prober, concurrency: concurrency, rate: rate)
+        let showProgress = progress ?? Terminal.stderrIsTTY
+        let bar = ProgressBar(total: plan.map { ($0.size + UInt64(shardSpec.count) - 1) / UInt64(shardSpec.count) }, enabled: showProgress)
+        let inputTargets = try input.map { try FileTargets(path: $0, ports: portList, exclusions: exclusions) }
+
+        var summary = ScanRunner.Summary()
+        do {
+            if let plan {
+                let part = try await runner.run(plan) { outcome in
+                    try sink.write(outcome, asOf: asOf, catalogDate: catalog.date)
+                    bar.update(sink.counts)
+                }
+                summary.merge(part)
+            }
+            if let inputTargets {
+                let part = try await runner.run(inputTargets) { outcome in
+                    try sink.write(outcome, asOf: asOf, catalogDate: catalog.date)
+                    bar.update(sink.counts)
+                }
+                summary.merge(part)
+            }
+        } catch let failure as ExScopeFailure {
+            bar.finish()
+            throw failure
+        }
+        bar.finish()
+        try sink.close()
+        Terminal.error(summaryLine(summary, sink.counts), prefix: false)
+        if let error = inputTargets?.error { throw ExScopeFailure.badInput(error) }
+        if sink.counts.gateHits > 0 { throw ExitCode.needsAction }
+    }
+
+    private func summaryLine(_ summary: ScanRunner.Summary, _ counts: ResultSink.Counts) -> String {
+        let statuses = summary.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var line = "scanned \(summary.total) targets (\(statuses)); Exchange on-premises \(counts.onPremises), Exchange Online \(counts.online); CVE-2025-53786: vulnerable \(counts.hybridVulnerable), patched \(counts.hybridPatched), indeterminate \(counts.hybridIndeterminate)"
+        if summary.excludedSilently > 0 { line += "; \(summary.excludedSilently) addresses skipped by exclusions" }
+        return line
+    }
+
+    /// Targets, ports and exclusions from the command line, or a bad-input failure naming the problem.
+    private func parsedInputs() throws -> ([TargetSpec], [Int], ExclusionList) {
+        let specs = try targets.map { text in try Self.badInput { try TargetSpec(parsing: text) } }
+        let portList = try Self.badInput { try parsePorts(ports) }
+        var exclusions = ExclusionList.standard
+        for file in excludeFiles {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ExScopeFailure.badInput("cannot read exclude file \(file): \(CatalogOptions.describe(error))")
+            }
+            try Self.badInput { try exclusions.addUserExclusions(text, source: file) }
+        }
+        return (specs, portList, exclusions)
+    }
+
+    /// Runs a target parser and turns its error into a bad-input failure.
+    static func badInput<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as TargetError {
+            throw ExScopeFailure.badInput(error.reason)
+        }
+    }
+
+    static func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+
+    /// Only 127.0.0.0/8 and ::1, and the name localhost, count as loopback.
+    static func isLoopback(_ spec: TargetSpec) -> Bool {
+        switch spec {
+        case .addresses(let block, _):
+            let loopback4 = AddressBlock(cidr: "127.0.0.0/8"), loopback6 = AddressBlock(cidr: "::1/128")
+            return loopback4?.contains(block) == true || loopback6?.contains(block) == true
+        case .hostname(let name, _):
+            return name == "localhost"
+        }
+    }
+}
+
+extension ScanRunner.Summary {
+    mutating func merge(_ other: ScanRunner.Summary) {
+        for (key, value) in other.byStatus { byStatus[key, default: 0] += value }
+        excludedSilently += other.excludedSilently
+    }
+}

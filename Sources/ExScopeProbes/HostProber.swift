@@ -1,0 +1,220 @@
+public import ExScopeCore
+public import Foundation
+public import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// What scanning one target produced: how it went, what was collected, and the profile.
+public struct HostOutcome: Sendable {
+    public var target: ScanTarget
+    /// The address contacted (for a host name, the one it resolved to).
+    public var address: IPAddress?
+    public var status: ScanStatus
+    /// A short description of the failure that ended the conversation, if any.
+    public var error: String?
+    public var evidence: HostEvidence
+    /// The fingerprint; `nil` when nothing was received.
+    public var profile: HostProfile?
+    /// When the scan of this target started.
+    public var startedAt: Date
+    public var duration: Duration
+}
+
+/// Runs ExScope's probe plan against one target:
+///
+/// 1. `GET /owa/` (no redirect is followed), 2. the OWA logon page, 3. the ECP export-tool
+/// manifest, 4. only while the build is not exact: the `X-OWA-Version`-bearing 401s of
+/// `/EWS/Exchange.asmx` and `/Autodiscover/Autodiscover.xml`. `identity` adds an NTLM
+/// negotiate on `/EWS/Exchange.asmx`; `hybridHint` an empty Bearer challenge on
+/// `/Microsoft-Server-ActiveSync`. Requests share one connection while the server keeps it
+/// alive. The plan stops as soon as the host is clearly not Exchange or is Exchange Online.
+/// Only `GET` requests are sent; nothing changes server state.
+public struct HostProber: Sendable {
+    public let configuration: ProbeConfiguration
+    public let catalog: Catalog
+    public let asOf: CalendarDate
+    let group: any EventLoopGroup
+    let tlsContext: NIOSSLContext
+
+    public init(configuration: ProbeConfiguration, catalog: Catalog, asOf: CalendarDate,
+                group: (any EventLoopGroup)? = nil) throws {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.asOf = asOf
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
+        var tls = TLSConfiguration.makeClientConfiguration()
+        // The scanner records certificates; it must finish handshakes with broken ones to report on them.
+        tls.certificateVerification = .none
+        tls.minimumTLSVersion = .tlsv1
+        tlsContext = try NIOSSLContext(configuration: tls)
+    }
+
+    static let owaPath = "/owa/"
+    static let manifestPath = "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application"
+    static let ewsPath = "/EWS/Exchange.asmx"
+    static let autodiscoverPath = "/Autodiscover/Autodiscover.xml"
+    static let activeSyncPath = "/Microsoft-Server-ActiveSync"
+
+    /// Probes one target. Never throws: every failure becomes a status.
+    public func probe(_ target: ScanTarget) async -> HostOutcome {
+        let started = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var outcome = HostOutcome(target: target, address: target.address, status: .success, error: nil,
+                                  evidence: HostEvidence(responses: []), profile: nil, startedAt: started, duration: .zero)
+        if let exclusion = target.exclusion {
+            outcome.status = .excluded
+            outcome.error = exclusion
+            return outcome
+        }
+        do {
+            try await run(target, into: &outcome, deadline: start + Self.duration(configuration.timeouts.host), clock: clock)
+        } catch {
+            if outcome.evidence.responses.isEmpty {
+                outcome.status = error.status
+            }
+            outcome.error = error.detail
+        }
+        if !outcome.evidence.responses.isEmpty {
+            outcome.status = .success
+            outcome.profile = Fingerprinter.classify(outcome.evidence, catalog: catalog, asOf: asOf)
+        }
+        outcome.duration = clock.now - start
+        return outcome
+    }
+
+    private func run(_ target: ScanTarget, into outcome: inout HostOutcome, deadline: ContinuousClock.Instant,
+                     clock: ContinuousClock) async throws(ProbeError) {
+        let address: IPAddress
+        if let known = target.address {
+            address = known
+        } else if let name = target.hostname {
+            address = try await resolveAllowed(name)
+            outcome.address = address
+        } else {
+            throw ProbeError(.dnsError, "target has neither an address nor a name")
+        }
+        let tls = configuration.plainHTTPPorts.contains(target.port) ? nil : tlsContext
+        var plan = Plan(configuration: configuration)
+        var requests = 0
+        while let step = plan.next(after: outcome.evidence, catalog: catalog, asOf: asOf) {
+            // Each connection serves as many steps as the server allows.
+            let connection = try await HTTPConnection.open(address: address, port: target.port, hostname: target.hostname,
+                                                           tls: tls, configuration: configuration, group: group)
+            if outcome.evidence.certificate == nil { outcome.evidence.certificate = connection.certificate }
+            var pending: Plan.Step? = step
+            var failure: ProbeError?
+            do {
+                try await connection.channel.executeThenClose { inbound, outbound in
+                    var conversation = HTTPConversation(inbound: inbound.makeAsyncIterator(), outbound: outbound,
+                                                        channel: connection.channel.channel, hostHeader: connection.hostHeader,
+                                                        configuration: configuration)
+                    while let current = pending {
+                        guard requests < configuration.limits.requestsPerHost else { pending = nil; break }
+                        guard clock.now < deadline else { throw ProbeError(.ioTimeout, "the host took longer than its time limit") }
+                        requests += 1
+                        let response = try await conversation.get(current.path(host: connection.hostHeader, tls: tls != nil),
+                                                                  extraHeaders: current.headers)
+                        outcome.evidence.responses.append(response)
+                        pending = plan.next(after: outcome.evidence, catalog: catalog, asOf: asOf)
+                        if conversation.serverWillClose { break }
+                    }
+                }
+            } catch let error as ProbeError {
+                failure = error
+            } catch {
+                failure = HTTPConversation.classifyRead(error, path: pending.map { $0.path(host: connection.hostHeader, tls: tls != nil) } ?? "?")
+            }
+            if let failure { throw failure }
+            guard let next = pending else { return }
+            plan.pushBack(next)
+            guard clock.now < deadline else { throw ProbeError(.ioTimeout, "the host took longer than its time limit") }
+        }
+    }
+
+    private func resolveAllowed(_ name: String) async throws(ProbeError) -> IPAddress {
+        let addresses = try await Resolver.resolve(name)
+        // A name is named explicitly, so only the never-scan space is refused.
+        for address in addresses {
+            let named = AddressBlock(first: address, count: 1)
+            if ExclusionList.standard.exclusion(for: address, named: named) == nil { return address }
+        }
+        throw ProbeError(.dnsError, "\(name) resolves only to addresses that are never scanned")
+    }
+
+    static func duration(_ amount: TimeAmount) -> Duration { .nanoseconds(amount.nanoseconds) }
+}
+
+/// The probe plan as a small state machine over the evidence collected so far.
+struct Plan: Sendable {
+    struct Step: Sendable, Equatable {
+        enum Kind: Sendable, Equatable { case owa, logon, manifest, ews, autodiscover, ntlm, bearer }
+        var kind: Kind
+
+        func path(host: String, tls: Bool) -> String {
+            switch kind {
+            case .owa: return HostProber.owaPath
+            case .logon:
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-._~")
+                let url = "\(tls ? "https" : "http")://\(host)/owa/".addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+                return "/owa/auth/logon.aspx?url=\(url)&reason=0"
+            case .manifest: return HostProber.manifestPath
+            case .ews, .ntlm: return HostProber.ewsPath
+            case .autodiscover: return HostProber.autodiscoverPath
+            case .bearer: return HostProber.activeSyncPath
+            }
+        }
+
+        var headers: [(String, String)] {
+            switch kind {
+            case .ntlm: [("Authorization", NTLMNegotiate.header)]
+            case .bearer: [("Authorization", "Bearer")]
+            default: []
+            }
+        }
+
+        static func == (lhs: Step, rhs: Step) -> Bool { lhs.kind == rhs.kind }
+    }
+
+    let configuration: ProbeConfiguration
+    private var done: [Step.Kind] = []
+    private var returned: Step?
+
+    init(configuration: ProbeConfiguration) { self.configuration = configuration }
+
+    /// A step taken but not sent (the connection closed first) is offered again.
+    mutating func pushBack(_ step: Step) {
+        done.removeAll { $0 == step.kind }
+        returned = step
+    }
+
+    /// The next request, or `nil` when the evidence is conclusive or the plan is done.
+    mutating func next(after evidence: HostEvidence, catalog: Catalog, asOf: CalendarDate) -> Step? {
+        if let step = returned {
+            returned = nil
+            done.append(step.kind)
+            return step
+        }
+        let kind = decide(evidence, catalog: catalog, asOf: asOf)
+        if let kind { done.append(kind) }
+        return kind.map(Step.init)
+    }
+
+    private func decide(_ evidence: HostEvidence, catalog: Catalog, asOf: CalendarDate) -> Step.Kind? {
+        if !done.contains(.owa) { return .owa }
+        if !done.contains(.logon) { return .logon }
+        let profile = Fingerprinter.classify(evidence, catalog: catalog, asOf: asOf)
+        // Conclusive: clearly not Exchange, or Exchange Online (never counted).
+        if profile.signals.isEmpty && !profile.detected { return nil }
+        if profile.exchangeOnline { return nil }
+        let exact = profile.precision == .exact
+        if !done.contains(.manifest) && !(exact && profile.anomalies.isEmpty) { return .manifest }
+        // The NTLM negotiate goes to /EWS/, whose 401 also carries X-OWA-Version.
+        if configuration.identity && !done.contains(.ntlm) { return .ntlm }
+        if !exact && !configuration.identity && !done.contains(.ews) { return .ews }
+        if !exact && !done.contains(.autodiscover) { return .autodiscover }
+        if configuration.hybridHint && !done.contains(.bearer) { return .bearer }
+        return nil
+    }
+}
