@@ -7,6 +7,7 @@ let which = CommandLine.arguments.dropFirst().first ?? "all"
 let benches: [(String, () throws -> Void)] = [
     ("catalog", CatalogBench.run),
     ("verdict", VerdictBench.run),
+    ("fingerprint", FingerprintBench.run),
 ]
 var ran = false
 for (name, bench) in benches where which == "all" || which == name {
