@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA-2048 keys for handshakes that cost what real Exchange certificates cost.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The commands, kept in a library so tests can parse them without a process.

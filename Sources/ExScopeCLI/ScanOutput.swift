@@ -3,10 +3,12 @@ import ExScopeProbes
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Writes scan results as they arrive and keeps the counts the summary and gates need.
-final class ResultSink {
+/// Writes scan results as they arrive, keeps counts, and maintains the checkpoint.
+final class ScanSession {
     struct Counts {
         var results = 0
+        var written = 0
+        var byStatus: [ScanStatus: Int] = [:]
         var onPremises = 0
         var online = 0
         var hybridVulnerable = 0
@@ -15,59 +17,72 @@ final class ResultSink {
         var gateHits = 0
     }
 
-    private let handle: FileHandle
-    private let ownsHandle: Bool
-    private let format: ScanCommand.ScanFormat
-    private let failOn: String?
-    private let encoder: JSONEncoder
+    private let sink: ResultSink
+    private let checkpointPath: String?
+    private let fingerprint: String
+    private let asOf: CalendarDate
+    private let catalogDate: CalendarDate
     private(set) var counts = Counts()
-    private var wroteHeader = false
+    /// Targets taken from the sequence, including skipped ones (the checkpoint's position).
+    private var position: UInt64
+    private var inFlight: [Checkpoint.Target: Int] = [:]
+    /// The resumed run's in-flight targets are replayed before the sequence: they do not advance the position.
+    private var replaysLeft: Int
+    private var lastCheckpoint = ContinuousClock.now
 
-    init(path: String?, format: ScanCommand.ScanFormat, failOn: String?) throws {
-        self.format = format
-        self.failOn = failOn
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: path) else {
-                throw ExScopeFailure.badInput("cannot write output file \(path)")
-            }
-            self.handle = handle
-            ownsHandle = true
-        } else {
-            handle = .standardOutput
-            ownsHandle = false
-        }
+    init(sink: ResultSink, checkpointPath: String?, fingerprint: String, resumed: Checkpoint?,
+         asOf: CalendarDate, catalogDate: CalendarDate) {
+        self.sink = sink
+        self.checkpointPath = checkpointPath
+        self.fingerprint = fingerprint
+        self.asOf = asOf
+        self.catalogDate = catalogDate
+        position = resumed?.position ?? 0
+        replaysLeft = resumed?.inFlight.count ?? 0
     }
 
-    func write(_ outcome: HostOutcome, asOf: CalendarDate, catalogDate: CalendarDate) throws {
+    func started(_ target: ScanTarget) {
+        if replaysLeft > 0 {
+            replaysLeft -= 1
+        } else {
+            position += 1
+        }
+        if target.exclusion == nil { inFlight[Checkpoint.Target(target), default: 0] += 1 }
+    }
+
+    func finished(_ outcome: HostOutcome) throws {
+        let key = Checkpoint.Target(outcome.target)
+        if let count = inFlight[key] {
+            inFlight[key] = count > 1 ? count - 1 : nil
+        }
         let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
         count(record)
-        let line: String
-        switch format {
-        case .jsonl:
-            line = String(decoding: try encoder.encode(record), as: UTF8.self)
-        case .table:
-            if !wroteHeader {
-                try emit(ScanTable.header)
-                wroteHeader = true
-            }
-            line = ScanTable.row(record)
-        }
-        try emit(line)
+        if try sink.write(record) { counts.written += 1 }
+        if ContinuousClock.now - lastCheckpoint > .seconds(1) { try saveCheckpoint() }
     }
 
-    private func emit(_ line: String) throws {
-        do {
-            try handle.write(contentsOf: Data((line + "\n").utf8))
-        } catch {
-            throw ExScopeFailure.runFailure("cannot write results: \(CatalogOptions.describe(error))")
+    /// Flushes the final checkpoint: removed after a complete scan, kept after an interruption.
+    func complete(interrupted: Bool) throws {
+        try sink.close()
+        guard let checkpointPath else { return }
+        if interrupted {
+            try saveCheckpoint()
+        } else {
+            try? FileManager.default.removeItem(atPath: checkpointPath)
         }
+    }
+
+    private func saveCheckpoint() throws {
+        lastCheckpoint = .now
+        guard let checkpointPath else { return }
+        let checkpoint = Checkpoint(fingerprint: fingerprint, position: position, inFlight: Array(inFlight.keys),
+                                    outputBytes: sink.bytesWritten)
+        try checkpoint.save(to: checkpointPath)
     }
 
     private func count(_ record: ScanRecord) {
         counts.results += 1
+        counts.byStatus[record.status, default: 0] += 1
         guard let exchange = record.exchange, exchange.detected else { return }
         if exchange.exchangeOnline {
             counts.online += 1
@@ -80,16 +95,95 @@ final class ResultSink {
         case .indeterminate: counts.hybridIndeterminate += 1
         default: break
         }
-        if let failOn {
+        if let failOn = sink.failOn {
             let hit = failOn.lowercased() == "any"
                 ? record.findings.contains { $0.status == .vulnerable }
                 : record.findings.contains { $0.id.caseInsensitiveCompare(failOn) == .orderedSame && $0.status == .vulnerable }
             if hit { counts.gateHits += 1 }
         }
     }
+}
+
+/// The output file or standard output, one record a line.
+final class ResultSink {
+    private let handle: FileHandle
+    private let ownsHandle: Bool
+    private let format: ScanCommand.ScanFormat
+    let failOn: String?
+    private let allStatuses: Bool
+    private let encoder: JSONEncoder
+    private var wroteHeader = false
+    /// The output's length, for the checkpoint.
+    private(set) var bytesWritten: UInt64 = 0
+
+    /// Statuses written without --all-statuses: the target answered.
+    static let answered: Set<ScanStatus> = [.success, .tlsError, .ioTimeout, .protocolError, .limitExceeded]
+
+    /// - Parameter truncateTo: on resume, the output length recorded in the checkpoint.
+    init(path: String?, format: ScanCommand.ScanFormat, failOn: String?, allStatuses: Bool, truncateTo: UInt64?) throws {
+        self.format = format
+        self.failOn = failOn
+        self.allStatuses = allStatuses
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let path, path != "-" {
+            if truncateTo == nil {
+                guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                    throw ExScopeFailure.badInput("cannot write output file \(path)")
+                }
+            }
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw ExScopeFailure.badInput("cannot write output file \(path)")
+            }
+            if let truncateTo {
+                // Drop whatever the killed run wrote after its last checkpoint (a partial line included).
+                do {
+                    try handle.truncate(atOffset: truncateTo)
+                    try handle.seekToEnd()
+                } catch {
+                    throw ExScopeFailure.runFailure("cannot truncate \(path) for --resume: \(error)")
+                }
+                bytesWritten = truncateTo
+                wroteHeader = truncateTo > 0
+            }
+            self.handle = handle
+            ownsHandle = true
+        } else {
+            handle = .standardOutput
+            ownsHandle = false
+        }
+    }
+
+    /// Writes one record unless its status is filtered out; returns whether it was written.
+    func write(_ record: ScanRecord) throws -> Bool {
+        guard allStatuses || Self.answered.contains(record.status) else { return false }
+        let line: String
+        switch format {
+        case .jsonl:
+            line = String(decoding: try encoder.encode(record), as: UTF8.self)
+        case .table:
+            if !wroteHeader {
+                try emit(ScanTable.header)
+                wroteHeader = true
+            }
+            line = ScanTable.row(record)
+        }
+        try emit(line)
+        return true
+    }
+
+    private func emit(_ line: String) throws {
+        let data = Data((line + "\n").utf8)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            throw ExScopeFailure.runFailure("cannot write results: \(CatalogOptions.describe(error))")
+        }
+        bytesWritten += UInt64(data.count)
+    }
 
     func close() throws {
-        if ownsHandle { try? handle.close() }
+        if ownsHandle { try? handle.synchronize(); try? handle.close() }
     }
 }
 
@@ -136,40 +230,63 @@ enum ScanTable {
     }
 }
 
-/// A one-line progress bar on standard error, redrawn at most five times a second.
-final class ProgressBar: Sendable {
-    private let total: UInt64?
-    private let enabled: Bool
-    private let state = NIOLockedValueBox<(last: ContinuousClock.Instant?, started: ContinuousClock.Instant)>((nil, ContinuousClock.now))
+/// Progress on standard error: a redrawn bar on a terminal, a plain line every ten
+/// seconds otherwise, or nothing.
+final class ProgressReporter {
+    enum Mode { case bar, lines, off }
 
-    init(total: UInt64?, enabled: Bool) {
+    private let total: UInt64?
+    private let mode: Mode
+    private let started = ContinuousClock.now
+    private var last: ContinuousClock.Instant?
+
+    init(total: UInt64?, mode: Mode) {
         self.total = total
-        self.enabled = enabled
+        self.mode = mode
     }
 
-    func update(_ counts: ResultSink.Counts) {
-        guard enabled else { return }
+    func update(_ counts: ScanSession.Counts) {
+        guard mode != .off else { return }
         let now = ContinuousClock.now
-        let started: ContinuousClock.Instant? = state.withLockedValue { state in
-            if let last = state.last, now - last < .milliseconds(200) { return nil }
-            state.last = now
-            return state.started
-        }
-        guard let started else { return }
-        let seconds = max(0.001, Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18)
-        let rate = Int(Double(counts.results) / seconds)
+        if let last, now - last < (mode == .bar ? .milliseconds(200) : .seconds(10)) { return }
+        last = now
+        let text = line(counts, now: now)
+        FileHandle.standardError.write(Data((mode == .bar ? "\r\u{1B}[K" + text : "progress: " + text + "\n").utf8))
+    }
+
+    func line(_ counts: ScanSession.Counts, now: ContinuousClock.Instant) -> String {
+        let elapsed = now - started
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let rate = Double(counts.results) / seconds
         var text = "\(counts.results)"
         if let total, total > 0 {
             let fraction = min(1, Double(counts.results) / Double(total))
-            let filled = Int(fraction * 24)
-            text = "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: 24 - filled) + "] \(counts.results)/\(total)"
+            let filled = Int(fraction * 20)
+            let eta = rate > 0 ? Int(Double(total - min(total, UInt64(counts.results))) / rate) : 0
+            text = "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: 20 - filled) + "] \(counts.results)/\(total)"
+                + " ETA \(eta / 60)m\(eta % 60)s"
         }
-        text += " targets  \(rate)/s  Exchange \(counts.onPremises)  vulnerable to CVE-2025-53786 \(counts.hybridVulnerable)"
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        let statuses = counts.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+        return text + "  \(Int(rate))/s  \(statuses)  Exchange \(counts.onPremises)  vulnerable \(counts.hybridVulnerable)"
     }
 
     func finish() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        if mode == .bar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// Runs a handler when a signal arrives, instead of the default action.
+final class SignalWatcher {
+    private let source: any DispatchSourceSignal
+
+    init(signal number: Int32, handler: @escaping @Sendable () -> Void) {
+        signal(number, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+    }
+
+    func cancel() {
+        source.cancel()
     }
 }

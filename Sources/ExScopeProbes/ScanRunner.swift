@@ -18,12 +18,16 @@ public struct ScanRunner: Sendable {
 
     /// Scans every target of `targets`.
     ///
+    /// `onStart` sees every target taken from the sequence, in order, before it is
+    /// scanned or skipped (a checkpoint counts them); `onResult` sees every outcome.
+    ///
     /// Excluded targets are never contacted: a named one yields an `excluded` outcome,
     /// an address inside a larger block is only counted in ``Summary/excludedSilently``.
     /// Cancelling the calling task stops starting new hosts and cancels those in flight.
     /// - Returns: counts of what happened.
     @discardableResult
-    public func run<Targets: Sequence>(_ targets: Targets, onResult: (HostOutcome) async throws -> Void) async rethrows -> Summary
+    public func run<Targets: Sequence>(_ targets: Targets, onStart: (ScanTarget) -> Void = { _ in },
+                                       onResult: (HostOutcome) async throws -> Void) async rethrows -> Summary
     where Targets.Element == ScanTarget {
         var summary = Summary()
         let clock = ContinuousClock()
@@ -34,6 +38,7 @@ public struct ScanRunner: Sendable {
             var inFlight = 0
             for target in targets {
                 if Task.isCancelled { break }
+                onStart(target)
                 if let exclusion = target.exclusion {
                     if target.named {
                         summary.count(.excluded)

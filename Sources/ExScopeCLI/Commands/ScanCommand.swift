@@ -79,8 +79,17 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a scanned host is vulnerable to this finding (e.g. CVE-2025-53786) or to any (any).")
     var failOn: String?
 
-    @Flag(inversion: .prefixedNo, help: "Progress bar on standard error (default: when it is a terminal).")
+    @Flag(inversion: .prefixedNo, help: "Progress bar on standard error (default: when it is a terminal; plain lines otherwise).")
     var progress: Bool?
+
+    @Flag(help: "No progress and no summary on standard error.")
+    var quiet = false
+
+    @Flag(name: .customLong("all-statuses"), help: "Also write targets that refused, timed out, did not resolve or were excluded.")
+    var allStatuses = false
+
+    @Flag(help: "Continue the scan whose -o FILE and FILE.checkpoint are given, with the same arguments.")
+    var resume = false
 
     @OptionGroup var catalogOptions: CatalogOptions
 
@@ -95,6 +104,8 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("--\(name)-timeout must be between 0 and 3600 seconds")
         }
         guard maxHeaderBytes >= 1024, maxBodyBytes >= 1024 else { throw ValidationError("size caps must be at least 1024 bytes") }
+        if resume && (output == nil || output == "-") { throw ValidationError("--resume needs -o FILE (the checkpoint sits beside it)") }
+        if resume && input == "-" { throw ValidationError("a scan reading standard input cannot be resumed") }
         _ = try shardValue()
     }
 
@@ -132,7 +143,6 @@ struct ScanCommand: AsyncParsableCommand {
         configuration.hybridHint = hybridHint
         if plainHTTP { configuration.plainHTTPPorts = Set(portList) }
 
-        let sink = try ResultSink(path: output, format: format, failOn: failOn)
         let prober: HostProber
         do {
             prober = try HostProber(configuration: configuration, catalog: catalog, asOf: asOf)
@@ -140,38 +150,60 @@ struct ScanCommand: AsyncParsableCommand {
             throw ExScopeFailure.runFailure("cannot set up TLS: \(error)")
         }
         let runner = ScanRunner(prober: prober, concurrency: concurrency, rate: rate)
-        let showProgress = progress ?? Terminal.stderrIsTTY
-        let bar = ProgressBar(total: plan.map { ($0.size + UInt64(shardSpec.count) - 1) / UInt64(shardSpec.count) }, enabled: showProgress)
-        let inputTargets = try input.map { try FileTargets(path: $0, ports: portList, exclusions: exclusions) }
-
-        var summary = ScanRunner.Summary()
-        do {
-            if let plan {
-                let part = try await runner.run(plan) { outcome in
-                    try sink.write(outcome, asOf: asOf, catalogDate: catalog.date)
-                    bar.update(sink.counts)
-                }
-                summary.merge(part)
+        let fingerprint = scanFingerprint()
+        var checkpoint: Checkpoint?
+        if resume, let output {
+            let saved = try Checkpoint.load(from: Checkpoint.path(for: output))
+            guard saved.fingerprint == fingerprint else {
+                throw ExScopeFailure.badInput("--resume: \(output) was written by a scan with other targets or options")
             }
-            if let inputTargets {
-                let part = try await runner.run(inputTargets) { outcome in
-                    try sink.write(outcome, asOf: asOf, catalogDate: catalog.date)
-                    bar.update(sink.counts)
-                }
-                summary.merge(part)
-            }
-        } catch let failure as ExScopeFailure {
-            bar.finish()
-            throw failure
+            checkpoint = saved
         }
-        bar.finish()
-        try sink.close()
-        Terminal.error(summaryLine(summary, sink.counts), prefix: false)
+        let sink = try ResultSink(path: output, format: format, failOn: failOn, allStatuses: allStatuses,
+                                  truncateTo: checkpoint?.outputBytes)
+        let stop = StopFlag()
+        let session = ScanSession(sink: sink, checkpointPath: output.flatMap { $0 == "-" ? nil : Checkpoint.path(for: $0) },
+                                  fingerprint: fingerprint, resumed: checkpoint, asOf: asOf, catalogDate: catalog.date)
+        let total = plan.map { ($0.size + UInt64(shardSpec.count) - 1) / UInt64(shardSpec.count) }
+        let progressMode: ProgressReporter.Mode = quiet ? .off : (progress ?? Terminal.stderrIsTTY) ? .bar : (progress == false ? .off : .lines)
+        let reporter = ProgressReporter(total: input == nil ? total : nil, mode: progressMode)
+        let inputTargets = try input.map { try FileTargets(path: $0, ports: portList, exclusions: exclusions) }
+        var targets = ChainedTargets(first: plan, second: inputTargets, stop: stop)
+        if let checkpoint {
+            // Skip what the killed run had already taken; its in-flight targets are rescanned first.
+            targets.skip = checkpoint.position
+            targets.replay = checkpoint.inFlight.map(\.scanTarget)
+        }
+        let interrupt = SignalWatcher(signal: SIGINT) { stop.set() }
+        defer { interrupt.cancel() }
+
+        let summary = try await runner.run(targets, onStart: { session.started($0) }, onResult: { outcome in
+            try session.finished(outcome)
+            reporter.update(session.counts)
+        })
+        reporter.finish()
+        try session.complete(interrupted: stop.isSet)
+        if !quiet { Terminal.error(summaryLine(summary, session.counts), prefix: false) }
         if let error = inputTargets?.error { throw ExScopeFailure.badInput(error) }
-        if sink.counts.gateHits > 0 { throw ExitCode.needsAction }
+        if stop.isSet {
+            throw ExScopeFailure.runFailure("interrupted after \(session.counts.results) results; everything is flushed\(output.map { "; continue with --resume -o \($0)" } ?? "")")
+        }
+        if session.counts.gateHits > 0 { throw ExitCode.needsAction }
     }
 
-    private func summaryLine(_ summary: ScanRunner.Summary, _ counts: ResultSink.Counts) -> String {
+    /// What identifies this scan for --resume: everything that decides the target order and the output.
+    private func scanFingerprint() -> String {
+        let parts = [targets.joined(separator: " "), input ?? "", ports, excludeFiles.joined(separator: " "), String(seed),
+                     shard ?? "", plainHTTP ? "plain" : "tls", identity ? "identity" : "", hybridHint ? "hybrid" : "",
+                     allStatuses ? "all" : "", format.rawValue]
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in parts.joined(separator: "\u{1F}").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
+        }
+        return String(hash, radix: 16)
+    }
+
+    private func summaryLine(_ summary: ScanRunner.Summary, _ counts: ScanSession.Counts) -> String {
         let statuses = summary.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         var line = "scanned \(summary.total) targets (\(statuses)); Exchange on-premises \(counts.onPremises), Exchange Online \(counts.online); CVE-2025-53786: vulnerable \(counts.hybridVulnerable), patched \(counts.hybridPatched), indeterminate \(counts.hybridIndeterminate)"
         if summary.excludedSilently > 0 { line += "; \(summary.excludedSilently) addresses skipped by exclusions" }
@@ -215,12 +247,5 @@ struct ScanCommand: AsyncParsableCommand {
         case .hostname(let name, _):
             return name == "localhost"
         }
-    }
-}
-
-extension ScanRunner.Summary {
-    mutating func merge(_ other: ScanRunner.Summary) {
-        for (key, value) in other.byStatus { byStatus[key, default: 0] += value }
-        excludedSilently += other.excludedSilently
     }
 }
