@@ -54,7 +54,8 @@ struct HTTPConnection {
         var certificate: CertificateSummary?
         if tls != nil {
             let timer = channel.channel.eventLoop.scheduleTask(in: configuration.timeouts.tlsHandshake) {
-                handshake.fail(ProbeError(.tlsError, "TLS handshake timed out"))
+                // A handshake that never completes is a timeout (zgrab2); a failed one is a TLS error.
+                handshake.fail(ProbeError(.ioTimeout, "TLS handshake timed out"))
                 channel.channel.close(promise: nil)
             }
             do {
@@ -62,7 +63,7 @@ struct HTTPConnection {
                 timer.cancel()
             } catch {
                 timer.cancel()
-                channel.channel.close(promise: nil)
+                await discard(channel)
                 if let probe = error as? ProbeError { throw probe }
                 throw ProbeError(.tlsError, "TLS handshake failed: \(shortDescription(error))")
             }
@@ -74,6 +75,11 @@ struct HTTPConnection {
         let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
         return HTTPConnection(channel: channel, certificate: certificate,
                               hostHeader: port == defaultPort ? name : "\(name):\(port)")
+    }
+
+    /// Closes a wrapped channel that will not be used; the async wrapper must be finished, not dropped.
+    static func discard(_ channel: Channel) async {
+        try? await channel.executeThenClose { _, _ in }
     }
 
     static func classifyConnect(_ error: any Error) -> ProbeError {
@@ -168,7 +174,10 @@ struct HTTPConversation: ~Copyable {
     }
 
     static func classifyRead(_ error: any Error, path: String) -> ProbeError {
-        if error is HTTPParserError { return ProbeError(.protocolError, "not HTTP: \(shortDescription(error))") }
+        if let parserError = error as? HTTPParserError {
+            if parserError == .headerOverflow { return ProbeError(.limitExceeded, "response headers for \(path) are too large") }
+            return ProbeError(.protocolError, "not HTTP: \(shortDescription(error))")
+        }
         if error is ByteBudgetHandler.Exceeded { return ProbeError(.limitExceeded, "response to \(path) exceeds the size limits") }
         if error is NIOSSLError { return ProbeError(.tlsError, "TLS failed: \(shortDescription(error))") }
         if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel || channelError == .alreadyClosed {

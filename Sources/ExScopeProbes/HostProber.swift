@@ -205,8 +205,10 @@ struct Plan: Sendable {
         if !done.contains(.owa) { return .owa }
         if !done.contains(.logon) { return .logon }
         let profile = Fingerprinter.classify(evidence, catalog: catalog, asOf: asOf)
-        // Conclusive: clearly not Exchange, or Exchange Online (never counted).
-        if profile.signals.isEmpty && !profile.detected { return nil }
+        // Conclusive: clearly not Exchange, or Exchange Online (never counted). A reverse proxy's
+        // pre-authentication page hides OWA but usually passes /EWS/ and /Autodiscover/ through.
+        let behindProxy = profile.evidence.contains { $0.source == .preAuthPage }
+        if profile.signals.isEmpty && !profile.detected && !behindProxy { return nil }
         if profile.exchangeOnline { return nil }
         let exact = profile.precision == .exact
         if !done.contains(.manifest) && !(exact && profile.anomalies.isEmpty) { return .manifest }

@@ -390,8 +390,23 @@ private struct Classification {
         }
 
         let sortedSignals = signals.sorted()
-        let detected = signals.count >= 2
-        let agreed = detected ? Self.agreement(candidates) : nil
+        // A honeypot imitates Exchange: its bait is flagged, and it is not counted as Exchange.
+        let honeypot = anomalies.contains { [.honeypotToken, .honeypotVersion, .honeypotExampleValues].contains($0.code) }
+        // Exchange Online is Exchange too (it is never counted as on-premises).
+        let detected = (signals.count >= 2 && !honeypot) || exchangeOnline
+        var agreed = detected && !exchangeOnline ? Self.agreement(candidates) : nil
+        var basisNote: String?
+        // Headers can be rewritten (IIS URL Rewrite); the logon-page paths and the export-tool
+        // manifest are files of the installed build. When a header contradicts them about the
+        // CU itself, the CU rests on the files (never more than the CU: whether the manifest
+        // moves with every update is not established), and the anomaly and confidence say so.
+        if detected, !exchangeOnline, (agreed?.precision ?? Precision.none) < .cu {
+            let files = candidates.filter { $0.source == .logonPagePath || $0.source == .exportTool }
+            if files.count < candidates.count, let fromFiles = Self.agreement(files), fromFiles.precision >= .cu {
+                agreed = VersionInput(build: BuildNumber(fromFiles.build.major, fromFiles.build.minor, fromFiles.build.build, 0), form: .threePart)
+                basisNote = "The version header disagrees with the server's own files; the build is taken from the logon page and export tool."
+            }
+        }
 
         // Confidence: the number of independent signals, then lowered by contradictions.
         var confidence: HostProfile.Confidence = .low
@@ -408,9 +423,12 @@ private struct Classification {
             do {
                 let text = Self.text(agreed)
                 verdict = BuildReport(try catalog.verdict(for: agreed, input: text, asOf: asOf), asOf: asOf)
+                verdictNote = basisNote
             } catch {
                 verdictNote = error.reason
             }
+        } else if honeypot {
+            verdictNote = "Honeypot bait seen; not counted as Exchange."
         } else if exchangeOnline {
             verdictNote = "Exchange Online is not an on-premises server; no build verdict."
         } else if !detected && !candidates.isEmpty {

@@ -307,7 +307,7 @@ struct FingerprintClassifierTests {
         #expect(profile.verdict?.precision == .cu)
     }
 
-    @Test("20. Rewritten header (fake SE build) vs the page's CU15 path → product only, no verdict")
+    @Test("20. Rewritten header (fake SE build) vs the page's CU15 path → the files' CU, medium, both kept")
     func rewrittenHeader() {
         let profile = Self.classify([
             Self.response("rewritten-header.http", path: "/owa/"),
@@ -316,11 +316,13 @@ struct FingerprintClassifierTests {
         #expect(profile.detected)
         #expect(profile.confidence == .medium)
         #expect(Self.codes(profile) == [.pathCUMismatch])
-        #expect(profile.build == "15.2")
-        #expect(profile.precision == .product)
+        // The header can be rewritten; the logon page's resource path is a file of the installed build.
+        #expect(profile.build == "15.2.1748")
+        #expect(profile.precision == .cu)
         #expect(Set(profile.candidates.map(\.build)) == ["15.2.2562.37", "15.2.1748"])
-        #expect(profile.verdict == nil) // 15.2 alone is 2019 or SE
-        #expect(profile.verdictNote != nil)
+        #expect(profile.verdict?.cu == "CU15")
+        #expect(profile.verdict?.findings.first { $0.id == "CVE-2025-53786" }?.status == .indeterminate)
+        #expect(profile.verdictNote?.contains("disagrees") == true)
     }
 
     @Test("21. Two X-OWA-Version values on one IP (load-balanced CUs) → conflict, product only")
@@ -369,7 +371,7 @@ struct FingerprintClassifierTests {
 
     // MARK: Deception and Exchange Online
 
-    @Test("25. Honeypot manifest: bait signs, no build from it, low confidence")
+    @Test("25. Honeypot manifest: bait signs, not counted as Exchange, low confidence")
     func honeypot() {
         let profile = Self.classify([
             Self.response("autodiscover-401-2019-cu11.http", path: "/autodiscover/autodiscover.json"),
@@ -379,7 +381,9 @@ struct FingerprintClassifierTests {
         #expect(profile.confidence == .low)
         #expect(!profile.signals.contains(.exportTool))
         #expect(!profile.candidates.contains { $0.build.hasPrefix("15.0") })
-        #expect(profile.build == "15.2.986.14")
+        #expect(!profile.detected)
+        #expect(profile.build == nil && profile.verdict == nil)
+        #expect(profile.verdictNote?.contains("Honeypot") == true)
     }
 
     @Test("26. Deception nginx: a 15.20 build off Microsoft's network, with SharePoint headers")
