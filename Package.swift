@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "exscope", targets: ["exscope"]),
+        .executable(name: "exscope-sim", targets: ["exscope-sim"]),
         .library(name: "ExScopeCore", targets: ["ExScopeCore"]),
         .library(name: "ExScopeProbes", targets: ["ExScopeProbes"]),
         .library(name: "ExScopeTesting", targets: ["ExScopeTesting"]),
@@ -68,6 +69,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "exscope", dependencies: ["ExScopeCLI"]),
+        // The fleet simulator as a program, for benchmarks, demos and manual scans.
+        .executableTarget(
+            name: "exscope-sim",
+            dependencies: ["ExScopeTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "exscope-bench",
             dependencies: ["ExScopeCore"],

@@ -66,7 +66,9 @@ extension Checkpoint.Target {
 
 /// Targets from the command line, then from the input file, then nothing: one sequence,
 /// so a single position describes progress through both.
-struct ChainedTargets: Sequence {
+// Sendable by contract: the scan runner's producer task is the only one that iterates it
+// (FileTargets reads its file from that task alone).
+struct ChainedTargets: Sequence, @unchecked Sendable {
     var first: ScanPlan?
     var second: FileTargets?
     /// Stops the sequence early (SIGINT): in-flight hosts still finish.

@@ -41,13 +41,16 @@ final class ScanSession {
         replaysLeft = resumed?.inFlight.count ?? 0
     }
 
-    func started(_ target: ScanTarget) {
-        if replaysLeft > 0 {
-            replaysLeft -= 1
-        } else {
-            position += 1
+    /// `count` targets were taken from the sequence; `target` is the one that will be scanned, if any.
+    func taken(_ count: Int, _ target: ScanTarget?) {
+        var count = count
+        if replaysLeft > 0 && count > 0 {
+            let replayed = min(replaysLeft, count)
+            replaysLeft -= replayed
+            count -= replayed
         }
-        if target.exclusion == nil { inFlight[Checkpoint.Target(target), default: 0] += 1 }
+        position += UInt64(count)
+        if let target, target.exclusion == nil { inFlight[Checkpoint.Target(target), default: 0] += 1 }
     }
 
     func finished(_ outcome: HostOutcome) throws {

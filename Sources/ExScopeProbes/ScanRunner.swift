@@ -2,8 +2,11 @@ public import ExScopeCore
 import Foundation
 
 /// Runs a prober over many targets with at most `concurrency` hosts in flight and at
-/// most `rate` new hosts started per second, handing each outcome to `onResult` as it
-/// arrives (one at a time, so a writer needs no lock).
+/// most `rate` new hosts started per second.
+///
+/// Targets are taken by a producer task; every event (a target taken, a result) reaches the
+/// caller's callbacks in one task, in order, as soon as it happens — so a writer and a
+/// checkpoint need no lock, and results are written as they arrive.
 public struct ScanRunner: Sendable {
     public var concurrency: Int
     /// New hosts per second; `nil` for no cap.
@@ -16,58 +19,98 @@ public struct ScanRunner: Sendable {
         self.rate = rate
     }
 
+    enum Event: Sendable {
+        /// A target was taken from the sequence (it is scanned, or excluded and named).
+        case taken(ScanTarget)
+        /// `count` targets inside scanned blocks were skipped by exclusions.
+        case skipped(Int)
+        case finished(HostOutcome)
+    }
+
     /// Scans every target of `targets`.
-    ///
-    /// `onStart` sees every target taken from the sequence, in order, before it is
-    /// scanned or skipped (a checkpoint counts them); `onResult` sees every outcome.
     ///
     /// Excluded targets are never contacted: a named one yields an `excluded` outcome,
     /// an address inside a larger block is only counted in ``Summary/excludedSilently``.
-    /// Cancelling the calling task stops starting new hosts and cancels those in flight.
-    /// - Returns: counts of what happened.
+    /// `onTaken` sees how many targets were taken from the sequence, in order (a checkpoint
+    /// keeps that position), with the target when it will produce an outcome; `onResult`
+    /// sees every outcome. If `onResult` throws, scanning stops and the error is rethrown.
+    /// Cancelling the calling task stops taking targets; hosts in flight finish.
     @discardableResult
-    public func run<Targets: Sequence>(_ targets: Targets, onStart: (ScanTarget) -> Void = { _ in },
-                                       onResult: (HostOutcome) async throws -> Void) async rethrows -> Summary
-    where Targets.Element == ScanTarget {
+    public func run<Targets: Sequence & Sendable>(
+        _ targets: Targets, onTaken: (Int, ScanTarget?) -> Void = { _, _ in },
+        onResult: (HostOutcome) async throws -> Void
+    ) async throws -> Summary where Targets.Element == ScanTarget {
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        let producer = Task { [concurrency, rate, prober] in
+            await Self.produce(targets, concurrency: concurrency, rate: rate, prober: prober, into: continuation)
+            continuation.finish()
+        }
         var summary = Summary()
-        let clock = ContinuousClock()
-        var nextStart = clock.now
-        let interval: Duration? = rate.map { .nanoseconds(Int64(1_000_000_000 / max($0, 0.001))) }
-        let prober = self.prober
-        try await withThrowingTaskGroup(of: HostOutcome.self) { group in
-            var inFlight = 0
-            for target in targets {
-                if Task.isCancelled { break }
-                onStart(target)
-                if let exclusion = target.exclusion {
-                    if target.named {
+        do {
+            for await event in events {
+                switch event {
+                case .taken(let target):
+                    onTaken(1, target)
+                    if let exclusion = target.exclusion {
                         summary.count(.excluded)
                         try await onResult(HostOutcome(target: target, address: target.address, status: .excluded, error: exclusion,
                                                        evidence: HostEvidence(responses: []), profile: nil, startedAt: .now, duration: .zero))
-                    } else {
-                        summary.excludedSilently += 1
                     }
-                    continue
-                }
-                while inFlight >= concurrency, let outcome = try await group.next() {
-                    inFlight -= 1
+                case .skipped(let count):
+                    onTaken(count, nil)
+                    summary.excludedSilently += UInt64(count)
+                case .finished(let outcome):
                     summary.count(outcome.status)
                     try await onResult(outcome)
+                }
+            }
+        } catch {
+            producer.cancel()
+            // Let hosts in flight end before returning, so nothing is left running.
+            for await _ in events {}
+            throw error
+        }
+        _ = await producer.value
+        return summary
+    }
+
+    private static func produce<Targets: Sequence>(_ targets: Targets, concurrency: Int, rate: Double?, prober: HostProber,
+                                                    into continuation: AsyncStream<Event>.Continuation) async
+    where Targets.Element == ScanTarget {
+        let clock = ContinuousClock()
+        var nextStart = clock.now
+        let interval: Duration? = rate.map { .nanoseconds(Int64(1_000_000_000 / max($0, 0.001))) }
+        var skipped = 0
+        func flushSkipped() {
+            if skipped > 0 { continuation.yield(.skipped(skipped)) }
+            skipped = 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for target in targets {
+                if Task.isCancelled { break }
+                if target.exclusion != nil && !target.named {
+                    skipped += 1
+                    if skipped == 4096 { flushSkipped() }
+                    continue
+                }
+                flushSkipped()
+                continuation.yield(.taken(target))
+                if target.exclusion != nil { continue }
+                while inFlight >= concurrency {
+                    await group.next()
+                    inFlight -= 1
                 }
                 if let interval {
                     let now = clock.now
                     if nextStart > now { try? await Task.sleep(until: nextStart, clock: clock) }
                     nextStart = max(nextStart, now) + interval
                 }
-                group.addTask { await prober.probe(target) }
+                group.addTask { continuation.yield(.finished(await prober.probe(target))) }
                 inFlight += 1
             }
-            while let outcome = try await group.next() {
-                summary.count(outcome.status)
-                try await onResult(outcome)
-            }
+            flushSkipped()
         }
-        return summary
     }
 
     /// Counts per status.

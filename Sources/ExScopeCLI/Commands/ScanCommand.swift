@@ -177,7 +177,7 @@ struct ScanCommand: AsyncParsableCommand {
         let interrupt = SignalWatcher(signal: SIGINT) { stop.set() }
         defer { interrupt.cancel() }
 
-        let summary = try await runner.run(targets, onStart: { session.started($0) }, onResult: { outcome in
+        let summary = try await runner.run(targets, onTaken: { session.taken($0, $1) }, onResult: { outcome in
             try session.finished(outcome)
             reporter.update(session.counts)
         })
