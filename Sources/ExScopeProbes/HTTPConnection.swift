@@ -29,27 +29,37 @@ struct HTTPConnection {
             throw ProbeError(.connectionRefused, "bad address \(address)")
         }
         let handshake = HandshakeWaiter()
-        let channel: Channel
+        // Connect first and build the pipeline only for connections that exist: most targets of a
+        // sweep refuse, and a TLS session object per refused attempt costs memory and time.
+        // Reads stay off until the pipeline is complete, so no early byte is lost.
+        let raw: any NIOCore.Channel
         do {
-            channel = try await ClientBootstrap(group: group)
+            raw = try await ClientBootstrap(group: group)
                 .connectTimeout(configuration.timeouts.connect)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(to: socketAddress) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        if let tls {
-                            // SNI only for names: an IP literal is not a valid server name.
-                            let sslHandler = try NIOSSLClientHandler(context: tls, serverHostname: hostname)
-                            try pipeline.addHandler(sslHandler)
-                            try pipeline.addHandler(handshake)
-                        }
-                        try pipeline.addHandler(ByteBudgetHandler(limit: configuration.limits.headerBytes + configuration.limits.bodyBytes + 4096))
-                        try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
-                        return try Channel(wrappingChannelSynchronously: channel)
-                    }
-                }
+                .channelOption(.autoRead, value: false)
+                .connect(to: socketAddress).get()
         } catch {
             throw classifyConnect(error)
+        }
+        let channel: Channel
+        do {
+            channel = try await raw.eventLoop.submit {
+                let pipeline = raw.pipeline.syncOperations
+                if let tls {
+                    // SNI only for names: an IP literal is not a valid server name.
+                    try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
+                    try pipeline.addHandler(handshake)
+                }
+                try pipeline.addHandler(ByteBudgetHandler(limit: configuration.limits.headerBytes + configuration.limits.bodyBytes + 4096))
+                try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                let wrapped = try Channel(wrappingChannelSynchronously: raw)
+                raw.setOption(.autoRead, value: true).whenFailure { _ in raw.close(promise: nil) }
+                return wrapped
+            }.get()
+        } catch {
+            raw.close(promise: nil)
+            throw ProbeError(.tlsError, "cannot set up the connection: \(shortDescription(error))")
         }
         var certificate: CertificateSummary?
         if tls != nil {

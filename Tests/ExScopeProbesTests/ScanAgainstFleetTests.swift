@@ -23,7 +23,7 @@ import Testing
 
     /// Scans the fleet and returns one record per address.
     static func scan(_ simulator: FleetSimulator, catalog: Catalog, configuration: ProbeConfiguration = quickConfiguration(),
-                     concurrency: Int = 400) async throws -> [String: ScanRecord] {
+                     concurrency: Int = 200) async throws -> [String: ScanRecord] {
         let prober = try HostProber(configuration: configuration, catalog: catalog, asOf: asOf)
         let runner = ScanRunner(prober: prober, concurrency: concurrency)
         let targets = simulator.hosts.compactMap { host in

@@ -7,16 +7,8 @@ public import ExScopeCore
 /// shorter than what the host does (e.g. a drip of 300 ms per byte outlasts any
 /// sane per-response timeout).
 public struct GroundTruth: Sendable, Hashable, Codable {
-    /// The scan status a correct scanner reports.
-    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
-        case success
-        case connectionRefused = "connection-refused"
-        case connectionTimeout = "connection-timeout"
-        case tlsError = "tls-error"
-        case ioTimeout = "io-timeout"
-        case protocolError = "protocol-error"
-        case limitExceeded = "limit-exceeded"
-    }
+    /// The scan status a correct scanner reports (the scanner's own taxonomy).
+    public typealias Status = ScanStatus
 
     /// Deliberate oddities a careful scanner should notice.
     public enum Anomaly: String, Sendable, Hashable, Codable, CaseIterable {
