@@ -91,7 +91,9 @@ struct HybridCleanupCommand: AsyncParsableCommand {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(backupFile).write(to: URL(fileURLWithPath: path), options: [.atomic, .withoutOverwriting])
+            guard !FileManager.default.fileExists(atPath: path) else { throw CocoaError(.fileWriteFileExists) }
+            // Not .atomic: combined with .withoutOverwriting it traps in swift-corelibs-foundation.
+            try encoder.encode(backupFile).write(to: URL(fileURLWithPath: path), options: [.withoutOverwriting])
         } catch {
             throw ExScopeFailure.runFailure("cannot write the backup \(path) (\(CatalogOptions.describe(error))); nothing was changed")
         }
