@@ -48,6 +48,11 @@ extension Context {
         if let (status, reason) = notHybridStatus { return ActionResult(.dedicatedHybridApp, status, [reason]) }
         guard let tenant else { return ActionResult(.dedicatedHybridApp, .unknown, ["Entra was not read"], next: Self.graphNext) }
         guard let app = dedicatedApp else {
+            if hybrid == nil {
+                return ActionResult(.dedicatedHybridApp, .unknown,
+                                    ["no dedicated app, and without the collector inventory ExScope cannot tell whether the organisation runs hybrid"],
+                                    next: Self.collectorCommand)
+            }
             var evidence = ["no app named \(tenant.dedicatedAppName ?? "ExchangeServerApp-<organisation GUID>") and no app that EvoSTS points at"]
             if tenant.dedicatedAppName == nil { evidence.append("the organisation GUID is unknown (no collector inventory): looked for any ExchangeServerApp-* app") }
             return ActionResult(.dedicatedHybridApp, .actionRequired, evidence,
