@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ExScopeCore", targets: ["ExScopeCore"]),
         .library(name: "ExScopeProbes", targets: ["ExScopeProbes"]),
         .library(name: "ExScopeTesting", targets: ["ExScopeTesting"]),
+        .library(name: "ExScopeGraph", targets: ["ExScopeGraph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure: no network, no files, no clock. Everything it needs is passed in.
@@ -55,6 +57,23 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Microsoft Graph and Entra sign-in on AsyncHTTPClient: read the tenant, clean the shared
+        // service principal, read directory audits. Secrets never leave this module's redacting types.
+        .target(
+            name: "ExScopeGraph",
+            dependencies: [
+                "ExScopeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commands, kept in a library so tests can parse them without a process.
         .target(
             name: "ExScopeCLI",
@@ -62,6 +81,7 @@ let package = Package(
                 "ExScopeCore",
                 "ExScopeProbes",
                 "ExScopeTesting",
+                "ExScopeGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -82,6 +102,10 @@ let package = Package(
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
         .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
+        .testTarget(
+            name: "ExScopeGraphTests",
+            dependencies: ["ExScopeGraph", "ExScopeCore", "ExScopeTesting", "ExScopeCLI", "exscope"]
+        ),
     ]
 )
 

@@ -1,0 +1,204 @@
+public import AsyncHTTPClient
+import Foundation
+public import Logging
+public import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A small Microsoft Graph v1.0 client: JSON GET with `@odata.nextLink` paging, PATCH, retries on
+/// 429/503 honouring `Retry-After` (bounded), one token renewal on 401, and errors that name the
+/// missing permission. It never logs or prints a token or secret.
+public final class GraphClient: Sendable {
+    /// Retry and size limits.
+    public struct Limits: Sendable {
+        /// Attempts per request, the first included.
+        public var attempts = 4
+        /// The longest `Retry-After` honoured; longer waits fail with `.throttled`.
+        public var maximumRetryAfter: Duration = .seconds(60)
+        /// The wait when a 429/503 has no `Retry-After`.
+        public var defaultRetryAfter: Duration = .seconds(2)
+        /// The largest response body read.
+        public var maximumBodyBytes = 8 << 20
+        /// The most pages followed for one collection.
+        public var maximumPages = 500
+        public var requestTimeout: TimeAmount = .seconds(60)
+
+        public init() {}
+    }
+
+    public let environment: GraphEnvironment
+    let tokens: TokenProvider
+    let http: HTTPClient
+    let logger: Logger
+    let limits: Limits
+    let redactor: Redactor
+
+    /// - Parameters:
+    ///   - credential: how to sign in.
+    ///   - environment: the cloud's endpoints (or overrides).
+    ///   - http: the AsyncHTTPClient to use; `HTTPClient.shared` by default.
+    ///   - logger: request lines (method, path, status) at debug level; never headers or bodies.
+    ///   - deviceCodePrompt: shows Entra's "go to … and enter code …" message for the device-code flow.
+    public init(credential: GraphCredential, environment: GraphEnvironment, http: HTTPClient = .shared,
+                logger: Logger = Logger(label: "exscope.graph", factory: { _ in SwiftLogNoOpLogHandler() }),
+                limits: Limits = Limits(), deviceCodePrompt: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.environment = environment
+        self.http = http
+        self.logger = logger
+        self.limits = limits
+        let redactor = Redactor(credential.secrets)
+        self.redactor = redactor
+        self.tokens = TokenProvider(credential: credential, environment: environment, http: http, logger: logger,
+                                    redactor: redactor, deviceCodePrompt: deviceCodePrompt)
+    }
+
+    /// GETs one object.
+    /// - Parameters:
+    ///   - path: relative to `/v1.0/`, with its query (`servicePrincipals(appId='…')?$select=…`).
+    ///   - permission: the permission this call needs, named in the error on 403.
+    public func get<T: Decodable>(_ type: T.Type, _ path: String, permission: String) async throws -> T {
+        let (_, body) = try await send(.GET, url: url(path), body: nil, permission: permission, expect: [200])
+        return try decode(type, body, path: path)
+    }
+
+    /// GETs a whole collection, following `@odata.nextLink`.
+    public func list<T: Decodable>(_ type: T.Type, _ path: String, permission: String) async throws -> [T] {
+        var items: [T] = []
+        var next: String? = url(path)
+        var pages = 0
+        while let current = next {
+            pages += 1
+            guard pages <= limits.maximumPages else { throw GraphError(.malformedResponse, "more than \(limits.maximumPages) pages for \(path)") }
+            guard current.hasPrefix(environment.graphEndpoint + "/") else {
+                throw GraphError(.malformedResponse, "@odata.nextLink points outside \(environment.graphEndpoint); refusing to send the token there")
+            }
+            let (_, body) = try await send(.GET, url: current, body: nil, permission: permission, expect: [200])
+            let page = try decode(Page<T>.self, body, path: path)
+            items += page.value
+            next = page.nextLink
+        }
+        return items
+    }
+
+    /// PATCHes an object with a JSON body; Graph answers 204.
+    public func patch(_ path: String, json: [UInt8], permission: String) async throws {
+        _ = try await send(.PATCH, url: url(path), body: json, permission: permission, expect: [200, 204])
+    }
+
+    func url(_ path: String) -> String {
+        let encoded = path.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "'", with: "%27")
+        return "\(environment.graphEndpoint)/v1.0/\(encoded)"
+    }
+
+    struct Page<T: Decodable>: Decodable {
+        var value: [T]
+        var nextLink: String?
+        enum CodingKeys: String, CodingKey { case value, nextLink = "@odata.nextLink" }
+    }
+
+    struct ErrorEnvelope: Decodable {
+        struct Body: Decodable {
+            var code: String?
+            var message: String?
+        }
+        var error: Body?
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ body: ByteBuffer, path: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch {
+            throw GraphError(.malformedResponse, "Graph's answer to \(Self.shortPath(path)) is not the JSON it documents (\(Self.describe(error)))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        default: "malformed JSON"
+        }
+    }
+
+    static func shortPath(_ path: String) -> String { String(path.split(separator: "?").first ?? Substring(path)) }
+
+    func send(_ method: HTTPMethod, url: String, body: [UInt8]?, permission: String, expect: Set<Int>) async throws -> (Int, ByteBuffer) {
+        var attempt = 0
+        var renewed = false
+        let path = Self.shortPath(String(url.dropFirst(environment.graphEndpoint.count)))
+        while true {
+            attempt += 1
+            let token = try await tokens.token()
+            var request = HTTPClientRequest(url: url)
+            request.method = method
+            request.headers.add(name: "Authorization", value: "Bearer \(token.reveal())")
+            request.headers.add(name: "Accept", value: "application/json")
+            request.headers.add(name: "ConsistencyLevel", value: "eventual")
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
+            let status: Int
+            let headers: HTTPHeaders
+            let bytes: ByteBuffer
+            do {
+                let response = try await http.execute(request, timeout: limits.requestTimeout)
+                status = Int(response.status.code)
+                headers = response.headers
+                bytes = try await response.body.collect(upTo: limits.maximumBodyBytes)
+            } catch let error as GraphError {
+                throw error
+            } catch {
+                throw GraphError(.transport, "\(method) \(path): \(await scrub(String(describing: error)))")
+            }
+            logger.debug("graph request", metadata: ["method": "\(method)", "path": "\(path)", "status": "\(status)", "attempt": "\(attempt)"])
+            if expect.contains(status) { return (status, bytes) }
+            let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: bytes)
+            let graphCode = envelope?.error?.code ?? ""
+            let graphMessage = await scrub(envelope?.error?.message ?? "")
+            switch status {
+            case 429, 503:
+                let wait = retryAfter(headers)
+                guard attempt < limits.attempts else {
+                    throw GraphError(.throttled, "\(method) \(path): Graph is still throttling (HTTP \(status)) after \(attempt) attempts; try again later")
+                }
+                guard wait <= limits.maximumRetryAfter else {
+                    throw GraphError(.throttled, "\(method) \(path): Graph asks to wait \(wait) (HTTP \(status)), longer than ExScope waits; try again later")
+                }
+                logger.info("graph throttled; waiting", metadata: ["path": "\(path)", "status": "\(status)", "retryAfter": "\(wait)"])
+                try await Task.sleep(for: wait)
+            case 401:
+                if tokens.canRenew && !renewed {
+                    renewed = true
+                    await tokens.invalidate()
+                    attempt -= 1
+                    continue
+                }
+                let expired = graphMessage.lowercased().contains("expired")
+                throw GraphError(.unauthorized, expired
+                    ? "the access token has expired (\(graphCode)); get a new token, or sign in with --client-id and a secret or certificate so ExScope can renew it"
+                    : "Graph refused the access token for \(method) \(path) (\(graphCode.isEmpty ? "HTTP 401" : graphCode)): \(graphMessage)")
+            case 403:
+                throw GraphError(.forbidden, "Graph denied \(method) \(path) (\(graphCode.isEmpty ? "HTTP 403" : graphCode)): the app needs the \(permission) permission (application permission, with admin consent; for device code, the signed-in admin also needs a role that allows it)",
+                                 missingPermission: permission)
+            case 404:
+                throw GraphError(.notFound, "\(method) \(path): not found (\(graphCode)): \(graphMessage)")
+            default:
+                throw GraphError(.httpStatus, "\(method) \(path): HTTP \(status) \(graphCode) \(graphMessage)".trimmingCharacters(in: .whitespaces))
+            }
+        }
+    }
+
+    func retryAfter(_ headers: HTTPHeaders) -> Duration {
+        guard let text = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return limits.defaultRetryAfter }
+        if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+        return limits.defaultRetryAfter
+    }
+
+    func scrub(_ text: String) async -> String {
+        var redactor = self.redactor
+        for token in await tokens.issued { redactor.add(token) }
+        return redactor.clean(text)
+    }
+}
