@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "ExScopeCore", targets: ["ExScopeCore"]),
         .library(name: "ExScopeProbes", targets: ["ExScopeProbes"]),
         .library(name: "ExScopeTesting", targets: ["ExScopeTesting"]),
+        .library(name: "ExScopeGeo", targets: ["ExScopeGeo"]),
+        .library(name: "ExScopeStore", targets: ["ExScopeStore"]),
+        .library(name: "ExScopeStorePostgres", targets: ["ExScopeStorePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -18,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure: no network, no files, no clock. Everything it needs is passed in.
@@ -54,6 +59,22 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // libmaxminddb (Debian's libmaxminddb-dev), read through its C API.
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
+        // Country and ASN per address: MaxMind DB files, or the IPFire country ranges tor-geoipdb ships.
+        .target(name: "ExScopeGeo", dependencies: ["ExScopeCore", "CMaxMindDB"]),
+        // The result store: scans, observations, verdicts and reports on SQLite (GRDB). No NIO here.
+        .target(name: "ExScopeStore", dependencies: ["ExScopeCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same store API on PostgreSQL, for sharded scans and teams.
+        .target(
+            name: "ExScopeStorePostgres",
+            dependencies: [
+                "ExScopeCore",
+                "ExScopeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commands, kept in a library so tests can parse them without a process.
         .target(
             name: "ExScopeCLI",
@@ -61,6 +82,9 @@ let package = Package(
                 "ExScopeCore",
                 "ExScopeProbes",
                 "ExScopeTesting",
+                "ExScopeGeo",
+                "ExScopeStore",
+                "ExScopeStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -73,13 +97,20 @@ let package = Package(
             dependencies: ["ExScopeCore"],
             path: "benchmarks/exscope-bench"
         ),
+        .executableTarget(
+            name: "exscope-store-bench",
+            dependencies: ["ExScopeCore", "ExScopeGeo", "ExScopeStore", "ExScopeTesting", "ExScopeCLI"],
+            path: "benchmarks/exscope-store-bench"
+        ),
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
+        .testTarget(name: "ExScopeGeoTests", dependencies: ["ExScopeGeo", "ExScopeTesting"]),
+        .testTarget(name: "ExScopeStoreTests", dependencies: ["ExScopeStore", "ExScopeGeo", "ExScopeTesting", "ExScopeCore"]),
         .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
