@@ -105,7 +105,10 @@ let package = Package(
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
         .testTarget(name: "ExScopeGeoTests", dependencies: ["ExScopeGeo", "ExScopeTesting"]),
-        .testTarget(name: "ExScopeStoreTests", dependencies: ["ExScopeStore", "ExScopeGeo", "ExScopeTesting", "ExScopeCore"]),
+        .testTarget(name: "ExScopeStoreTests", dependencies: [
+            "ExScopeStore", "ExScopeStorePostgres", "ExScopeGeo", "ExScopeTesting", "ExScopeCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
     ]
 )

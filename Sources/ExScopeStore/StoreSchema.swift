@@ -82,6 +82,10 @@ public enum StoreSchema {
             "CREATE INDEX verdict_hybrid ON verdict (scan_id, hybrid_status)",
             "CREATE INDEX verdict_product ON verdict (scan_id, product_id, cu)",
         ]),
+        // `--dedupe server` and the dashboard's server view group on the identity.
+        Migration(name: "v2-server-identity-index", statements: [
+            "CREATE INDEX observation_server ON observation (scan_id, server_key)",
+        ]),
     ]
 
     /// The names a store written by this version may contain.
