@@ -89,7 +89,9 @@ public final class PostgresStore: ResultStore {
 
     public func record(_ rows: [ResultRow], scan: Int64) async throws {
         try await transaction {
-            for row in rows { try await self.insert(row, scan: scan) }
+            for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
+                try await self.insert(Array(rows[start..<min(rows.count, start + Self.batchSize)]), scan: scan)
+            }
         }
     }
 
@@ -104,10 +106,17 @@ public final class PostgresStore: ResultStore {
         var count = 0
         try await run(SQLQuery("BEGIN"))
         do {
+            var batch: [ResultRow] = []
+            batch.reserveCapacity(Self.batchSize)
             while let row = try feed.next() {
-                try await insert(row, scan: id)
+                batch.append(row)
                 count += 1
+                if batch.count == Self.batchSize {
+                    try await insert(batch, scan: id)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            try await insert(batch, scan: id)
             let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
             _ = try await run(SQLQuery(StoreStatements.closeScan, [.text(end), .text(end), .int(id)]))
             try await run(SQLQuery("COMMIT"))
@@ -146,17 +155,35 @@ public final class PostgresStore: ResultStore {
 
     // MARK: - Statements
 
-    /// Observation and verdict in one round trip.
-    private static let upsertBoth: String = {
-        let verdict = StoreStatements.upsertVerdict.replacingOccurrences(
-            of: "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", with: "SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM o")
-        return "WITH o AS (\(StoreStatements.upsertObservation)) \(verdict)"
-    }()
+    /// Rows per statement (23 parameters each, far below PostgreSQL's 65,535).
+    static let batchSize = 500
 
-    private func insert(_ row: ResultRow, scan: Int64) async throws {
-        let arguments = StoreStatements.observationArguments(row, scan: scan)
-            + StoreStatements.verdictArguments(row.verdict, observation: 0, scan: scan).dropFirst()
-        _ = try await run(SQLQuery(Self.upsertBoth, arguments))
+    /// `INSERT … VALUES (…), (…) … rest`: one statement for many rows.
+    static func multiRow(_ statement: String, rows: Int) -> String {
+        guard let values = statement.range(of: "VALUES ("),
+              let close = statement.range(of: ")", range: values.upperBound..<statement.endIndex) else { return statement }
+        let tuple = String(statement[values.lowerBound..<close.upperBound].dropFirst("VALUES ".count))
+        return String(statement[..<values.lowerBound]) + "VALUES " + Array(repeating: tuple, count: rows).joined(separator: ", ")
+            + String(statement[close.upperBound...])
+    }
+
+    /// Observations, then verdicts, two statements per batch. Within a batch, the last result for a
+    /// target wins (as one row after another would).
+    private func insert(_ rows: [ResultRow], scan: Int64) async throws {
+        guard !rows.isEmpty else { return }
+        var latest: [String: Int] = [:]
+        for (index, row) in rows.enumerated() { latest[row.targetKey] = index }
+        let unique = rows.indices.filter { latest[rows[$0].targetKey] == $0 }.map { rows[$0] }
+        let observations = Self.multiRow(StoreStatements.upsertObservation, rows: unique.count).replacingOccurrences(of: "RETURNING id", with: "RETURNING id, target_key")
+        let ids = try await run(SQLQuery(observations, unique.flatMap { StoreStatements.observationArguments($0, scan: scan) }))
+        var idByKey: [String: Int64] = [:]
+        for row in ids { if let key = row.text(1), let id = row.int(0) { idByKey[key] = Int64(id) } }
+        var arguments: [SQLValue] = []
+        for row in unique {
+            guard let id = idByKey[row.targetKey] else { throw StoreError("cannot store \(row.targetKey)") }
+            arguments += StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)
+        }
+        _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertVerdict, rows: unique.count), arguments))
     }
 
     private func transaction<T>(_ body: () async throws -> T) async throws -> T {

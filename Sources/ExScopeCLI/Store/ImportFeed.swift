@@ -30,40 +30,36 @@ struct ImportFeed: ResultFeed {
     /// The first record's `scan` field and timestamp, read before the import starts.
     static func peek(_ bytes: Data, file: String) throws -> (scan: String?, timestamp: String?) {
         var feed = ImportFeed(bytes: bytes, file: file, enricher: .none)
-        guard let first = try feed.nextLine() else { return (nil, nil) }
-        do {
-            let decoded = try feed.decoder.decode(first)
-            return (decoded.scan, decoded.row.observedAt)
-        } catch let error as StoreError {
-            throw ImportLineError(file: file, line: feed.lineNumber, reason: error.message)
-        }
+        guard let row = try feed.nextDecoded() else { return (nil, nil) }
+        return (row.scan, row.row.observedAt)
     }
 
-    private mutating func nextLine() throws -> Substring? {
+    /// The next non-blank line, decoded.
+    private mutating func nextDecoded() throws -> (row: ResultRow, scan: String?)? {
         while offset < bytes.endIndex {
             let end = bytes[offset...].firstIndex(of: 0x0A) ?? bytes.endIndex
-            let slice = bytes[offset..<end]
+            let range = offset..<end
             offset = end < bytes.endIndex ? bytes.index(after: end) : end
             lineNumber += 1
-            guard let text = String(data: slice, encoding: .utf8) else {
-                throw ImportLineError(file: file, line: lineNumber, reason: "not UTF-8")
+            let blank = bytes[range].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if blank { continue }
+            do {
+                return try bytes[range].withUnsafeBytes { raw in
+                    try decoder.decode(bytes: raw.bindMemory(to: UInt8.self))
+                }
+            } catch let error as StoreError {
+                throw ImportLineError(file: file, line: lineNumber, reason: error.message)
             }
-            let line = Substring(text).trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty { continue }
-            return Substring(line)
         }
         return nil
     }
 
     mutating func next() throws -> ResultRow? {
-        guard let line = try nextLine() else { return nil }
+        guard var row = try nextDecoded()?.row else { return nil }
         do {
-            var row = try decoder.decode(line).row
             try row.locate(with: enricher)
             if latestTimestamp.map({ row.observedAt > $0 }) ?? true { latestTimestamp = row.observedAt }
             return row
-        } catch let error as StoreError {
-            throw ImportLineError(file: file, line: lineNumber, reason: error.message)
         } catch let error as GeoError {
             throw ImportLineError(file: file, line: lineNumber, reason: error.message)
         }
