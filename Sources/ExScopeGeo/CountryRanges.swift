@@ -28,7 +28,7 @@ public struct CountryRanges: Sendable {
             } catch {
                 throw GeoError("cannot read country ranges \(path)")
             }
-            try add(text: String(decoding: data, as: UTF8.self), source: path)
+            try data.withUnsafeBytes { raw in try add(bytes: raw.bindMemory(to: UInt8.self), source: path) }
         }
         try finish()
     }
@@ -36,38 +36,126 @@ public struct CountryRanges: Sendable {
     /// Adds the lines of one file.
     /// - Throws: ``GeoError`` naming `source:line`.
     public mutating func add(text: String, source: String) throws {
+        var copy = text
+        try copy.withUTF8 { try add(bytes: $0, source: source) }
+    }
+
+    /// Adds the lines of one file given as bytes. IPv4 lines (integers) are parsed without
+    /// allocating: tor's files have about 400,000 of them.
+    public mutating func add(bytes: UnsafeBufferPointer<UInt8>, source: String) throws {
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty { continue }
-            if line.first == "#" {
-                if generated == nil, let range = line.range(of: "Generated:") {
-                    generated = Self.isoDate(line[range.upperBound...].trimmingCharacters(in: .whitespaces))
+            var last = end
+            if last > start && bytes[last - 1] == 0x0D { last -= 1 }
+            defer { start = end + 1 }
+            if last == start { continue }
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<last])
+            if line[0] == UInt8(ascii: "#") {
+                if generated == nil {
+                    let text = String(decoding: line, as: UTF8.self)
+                    if let range = text.range(of: "Generated:") {
+                        generated = Self.isoDate(text[range.upperBound...].trimmingCharacters(in: .whitespaces))
+                    }
                 }
                 continue
             }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == 3, let code = Self.code(fields[2]) else {
+            guard let firstComma = line.firstIndex(of: 0x2C),
+                  let secondComma = line[(firstComma + 1)...].firstIndex(of: 0x2C),
+                  line.count - secondComma - 1 == 2,
+                  let code = Self.code(line[secondComma + 1], line[secondComma + 2])
+            else {
                 throw GeoError("\(source):\(lineNumber): expected 'low,high,CC'")
             }
-            if let low = UInt32(fields[0]), let high = UInt32(fields[1]) {
+            if let low = Self.number(line[..<firstComma]), let high = Self.number(line[(firstComma + 1)..<secondComma]) {
                 guard low <= high else { throw GeoError("\(source):\(lineNumber): low above high") }
                 v4Low.append(low); v4High.append(high); v4Code.append(code)
-            } else if case .v6(let low)? = IPAddress(fields[0]), case .v6(let high)? = IPAddress(fields[1]) {
-                guard low <= high else { throw GeoError("\(source):\(lineNumber): low above high") }
-                v6Low.append(low); v6High.append(high); v6Code.append(code)
-            } else {
-                throw GeoError("\(source):\(lineNumber): '\(line.prefix(80))' is not a range")
+                continue
             }
+            guard let low = Self.v6(line[..<firstComma]), let high = Self.v6(line[(firstComma + 1)..<secondComma]) else {
+                let text = String(decoding: line, as: UTF8.self)
+                throw GeoError("\(source):\(lineNumber): '\(text.prefix(80))' is not a range")
+            }
+            guard low <= high else { throw GeoError("\(source):\(lineNumber): low above high") }
+            v6Low.append(low); v6High.append(high); v6Code.append(code)
         }
+    }
+
+    /// Plain IPv6 text (hex groups, at most one `::`, no embedded IPv4), or nil.
+    private static func v6(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> UInt128? {
+        var head: [UInt16] = [], tail: [UInt16] = []
+        var compressed = false
+        var group: UInt32 = 0, digits = 0
+        var index = text.startIndex
+        var previousColon = false
+        // A leading colon is only allowed as the start of `::`.
+        if text.first == 0x3A && (text.count < 2 || text[text.startIndex + 1] != 0x3A) { return nil }
+        func finishGroup() -> Bool {
+            guard digits > 0 else { return false }
+            if compressed { tail.append(UInt16(group)) } else { head.append(UInt16(group)) }
+            group = 0
+            digits = 0
+            return true
+        }
+        while index < text.endIndex {
+            let byte = text[index]
+            if byte == 0x3A {
+                if previousColon {
+                    guard !compressed else { return nil }
+                    compressed = true
+                } else if index != text.startIndex {
+                    guard finishGroup() else { return nil }
+                }
+                previousColon = true
+            } else {
+                let value: UInt8
+                switch byte {
+                case 0x30...0x39: value = byte - 0x30
+                case 0x61...0x66: value = byte - 0x61 + 10
+                case 0x41...0x46: value = byte - 0x41 + 10
+                default: return nil
+                }
+                guard digits < 4 else { return nil }
+                group = group << 4 | UInt32(value)
+                digits += 1
+                previousColon = false
+            }
+            index += 1
+        }
+        if digits > 0 { _ = finishGroup() } else if !previousColon || !compressed { return nil }
+        let count = head.count + tail.count
+        guard compressed ? count < 8 : count == 8 else { return nil }
+        let groups = head + Array(repeating: 0, count: 8 - count) + tail
+        return groups.reduce(UInt128(0)) { $0 << 16 | UInt128($1) }
+    }
+
+    /// A decimal UInt32, or nil.
+    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
+        guard !digits.isEmpty, digits.count <= 10 else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + UInt64(byte - 0x30)
+        }
+        return value <= UInt64(UInt32.max) ? UInt32(value) : nil
+    }
+
+    /// Two upper-case letters packed, 0 for `??`, nil otherwise.
+    private static func code(_ first: UInt8, _ second: UInt8) -> UInt16? {
+        if first == 0x3F && second == 0x3F { return 0 }
+        guard (0x41...0x5A).contains(first), (0x41...0x5A).contains(second) else { return nil }
+        return UInt16(first) << 8 | UInt16(second)
     }
 
     /// Sorts the ranges (the files are sorted already; this makes hand-written ones safe).
     public mutating func finish() throws {
         func sort<T: Comparable>(_ low: inout [T], _ high: inout [T], _ code: inout [UInt16]) {
+            // tor's files are sorted already; checking is linear, sorting is not.
+            guard zip(low, low.dropFirst()).contains(where: { $0 > $1 }) else { return }
             let order = low.indices.sorted { low[$0] < low[$1] }
-            guard order != Array(low.indices) else { return }
             low = order.map { low[$0] }; high = order.map { high[$0] }; code = order.map { code[$0] }
         }
         sort(&v4Low, &v4High, &v4Code)
@@ -112,14 +200,6 @@ public struct CountryRanges: Sendable {
             }
             return low - 1
         }
-    }
-
-    static func code(_ field: Substring) -> UInt16? {
-        let bytes = Array(field.utf8)
-        guard bytes.count == 2 else { return nil }
-        if bytes == [0x3F, 0x3F] { return 0 }  // "??": no country
-        guard bytes.allSatisfy({ (0x41...0x5A).contains($0) }) else { return nil }
-        return UInt16(bytes[0]) << 8 | UInt16(bytes[1])
     }
 
     @usableFromInline

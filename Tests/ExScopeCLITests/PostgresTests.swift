@@ -65,9 +65,12 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         try await simulator.start()
         let port = String(simulator.port)
         let suffix = UUID().uuidString.prefix(8)
+        let fixture = try SyntheticScan(name: "unused", lines: [])
+        defer { fixture.remove() }
         func scan(_ name: String, shard: String?) -> [String] {
             var arguments = ["scan", "127.31.0.1-127.31.0.90", "-p", port, "--scan-name", name, "--store", url, "--quiet",
-                             "--connect-timeout", "2", "--host-timeout", "10", "-o", "/dev/null", "--identity"]
+                             "--connect-timeout", "2", "--host-timeout", "10", "-o", "/dev/null", "--identity",
+                             "--geoip-ranges", fixture.rangeFile.path]
             if let shard { arguments += ["--shard", shard] }
             return arguments
         }

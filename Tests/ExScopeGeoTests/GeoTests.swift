@@ -110,3 +110,20 @@ let maxMindFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
         #expect(CountryNames.codes.count >= 249)
     }
 }
+
+@Suite struct IPv6RangeParsingTests {
+    /// The byte-level IPv6 reader agrees with the core's parser on tor-style addresses.
+    @Test(arguments: ["2001::", "2001:0:ffff:ffff:ffff:ffff:ffff:ffff", "2001:4:112::", "::", "::1", "fe80::1:2", "1:2:3:4:5:6:7:8",
+                      "2a00:1450:4001:80b::200e"])
+    func agreesWithTheCoreParser(text: String) throws {
+        var ranges = CountryRanges()
+        try ranges.add(text: "\(text),\(text),DE\n", source: "t")
+        #expect(ranges.country(try #require(IPAddress(text))) == "DE")
+    }
+
+    @Test(arguments: ["2001:::1", "1:2:3:4:5:6:7:8:9", "12345::", "g::", ":1::"])
+    func rejectsMalformedAddresses(text: String) {
+        var ranges = CountryRanges()
+        #expect(throws: GeoError.self) { try ranges.add(text: "\(text),\(text),DE\n", source: "t") }
+    }
+}
