@@ -131,7 +131,11 @@ final class ResultSink {
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let path, path != "-" {
-            if truncateTo == nil {
+            // createFile replaces the path with a new regular file: never do that to a device such
+            // as /dev/null (as root it would replace the device node for the whole machine).
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let isSpecial = attributes.map { ($0[.type] as? FileAttributeType) != .typeRegular } ?? false
+            if truncateTo == nil && !isSpecial {
                 guard FileManager.default.createFile(atPath: path, contents: nil) else {
                     throw ExScopeFailure.badInput("cannot write output file \(path)")
                 }

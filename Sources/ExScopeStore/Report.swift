@@ -39,8 +39,9 @@ public struct ReportRequest: Sendable {
     }
 
     /// The finding filter in effect: (id, status), or nil when every on-prem host counts.
+    /// `--by finding` uses the status for its rows and filters on a finding only when one is named.
     public var filter: (finding: String, status: FindingStatus)? {
-        if finding == nil && status == nil { return nil }
+        if finding == nil && (status == nil || by == .finding) { return nil }
         return (finding ?? HybridFinding.id, status ?? .vulnerable)
     }
 }
@@ -170,7 +171,8 @@ extension ResultStore {
         let dates = try await rows(SQLQuery("SELECT DISTINCT v.catalog_date FROM verdict v WHERE v.scan_id = ? AND v.catalog_date IS NOT NULL ORDER BY 1",
                                             [.int(scan.id)])).compactMap { $0.text(0) }
         return Report(scan: scan.name, scanStartedAt: scan.startedAt, by: request.by, dedupe: request.dedupe,
-                      minConfidence: request.minConfidence, finding: request.filter?.finding, status: request.filter?.status,
+                      minConfidence: request.minConfidence, finding: request.filter?.finding,
+                      status: request.filter?.status ?? (request.by == .finding ? request.status ?? .vulnerable : nil),
                       total: total, rows: groups, otherCount: other, otherGroups: otherGroups, enrichment: scan.enrichment,
                       catalogDates: dates)
     }

@@ -69,7 +69,8 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         defer { fixture.remove() }
         func scan(_ name: String, shard: String?) -> [String] {
             var arguments = ["scan", "127.31.0.1-127.31.0.90", "-p", port, "--scan-name", name, "--store", url, "--quiet",
-                             "--connect-timeout", "2", "--host-timeout", "10", "-o", "/dev/null", "--identity",
+                             "--connect-timeout", "2", "--host-timeout", "10", "-o", fixture.folder.appendingPathComponent("\(name)-\(shard?.replacingOccurrences(of: "/", with: "of") ?? "all").jsonl").path,
+                             "--identity",
                              "--geoip-ranges", fixture.rangeFile.path]
             if let shard { arguments += ["--shard", shard] }
             return arguments
