@@ -16,7 +16,7 @@ struct ImportFeed: ResultFeed {
     private let file: String
     private let enricher: GeoEnricher
     private let decoder = ScanLineDecoder()
-    private var offset: Data.Index
+    private var offset: Int
     private(set) var lineNumber = 0
     private(set) var latestTimestamp: String?
 
@@ -24,7 +24,7 @@ struct ImportFeed: ResultFeed {
         self.bytes = bytes
         self.file = file
         self.enricher = enricher
-        offset = bytes.startIndex
+        offset = 0
     }
 
     /// The first record's `scan` field and timestamp, read before the import starts.
@@ -34,21 +34,30 @@ struct ImportFeed: ResultFeed {
         return (row.scan, row.row.observedAt)
     }
 
-    /// The next non-blank line, decoded.
+    /// The next non-blank line, decoded. The file's bytes are read through one pointer
+    /// (no `Data` slices: they are slow per byte, and files beyond 2 GiB are common here).
     private mutating func nextDecoded() throws -> (row: ResultRow, scan: String?)? {
-        while offset < bytes.endIndex {
-            let end = bytes[offset...].firstIndex(of: 0x0A) ?? bytes.endIndex
-            let range = offset..<end
-            offset = end < bytes.endIndex ? bytes.index(after: end) : end
-            lineNumber += 1
-            let blank = bytes[range].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-            if blank { continue }
-            do {
-                return try bytes[range].withUnsafeBytes { raw in
-                    try decoder.decode(bytes: raw.bindMemory(to: UInt8.self))
+        let total = bytes.count
+        while offset < total {
+            let start = offset
+            let result: (row: ResultRow, scan: String?)?? = try bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+                let remaining = total - start
+                let newline = memchr(base + start, 0x0A, remaining).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? total
+                offset = min(total, newline + 1)
+                lineNumber += 1
+                let line = UnsafeBufferPointer(start: base + start, count: newline - start)
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .some(nil) }
+                do {
+                    return .some(try decoder.decode(bytes: line))
+                } catch let error as StoreError {
+                    throw ImportLineError(file: file, line: lineNumber, reason: error.message)
                 }
-            } catch let error as StoreError {
-                throw ImportLineError(file: file, line: lineNumber, reason: error.message)
+            }
+            switch result {
+            case .none: return nil
+            case .some(.none): continue
+            case .some(.some(let decoded)): return decoded
             }
         }
         return nil
