@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "ExScopeProbes", targets: ["ExScopeProbes"]),
         .library(name: "ExScopeTesting", targets: ["ExScopeTesting"]),
         .library(name: "ExScopeGraph", targets: ["ExScopeGraph"]),
+        .library(name: "ExScopeGeo", targets: ["ExScopeGeo"]),
+        .library(name: "ExScopeStore", targets: ["ExScopeStore"]),
+        .library(name: "ExScopeStorePostgres", targets: ["ExScopeStorePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -21,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure: no network, no files, no clock. Everything it needs is passed in.
@@ -74,6 +79,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libmaxminddb (Debian's libmaxminddb-dev), read through its C API.
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
+        // Country and ASN per address: MaxMind DB files, or the IPFire country ranges tor-geoipdb ships.
+        .target(name: "ExScopeGeo", dependencies: ["ExScopeCore", "CMaxMindDB"]),
+        // The result store: scans, observations, verdicts and reports on SQLite (GRDB). No NIO here.
+        .target(name: "ExScopeStore", dependencies: ["ExScopeCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same store API on PostgreSQL, for sharded scans and teams.
+        .target(
+            name: "ExScopeStorePostgres",
+            dependencies: [
+                "ExScopeCore",
+                "ExScopeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commands, kept in a library so tests can parse them without a process.
         .target(
             name: "ExScopeCLI",
@@ -82,6 +103,9 @@ let package = Package(
                 "ExScopeProbes",
                 "ExScopeTesting",
                 "ExScopeGraph",
+                "ExScopeGeo",
+                "ExScopeStore",
+                "ExScopeStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -99,8 +123,18 @@ let package = Package(
             dependencies: ["ExScopeCore"],
             path: "benchmarks/exscope-bench"
         ),
+        .executableTarget(
+            name: "exscope-store-bench",
+            dependencies: ["ExScopeCore", "ExScopeGeo", "ExScopeStore", "ExScopeTesting", "ExScopeCLI"],
+            path: "benchmarks/exscope-store-bench"
+        ),
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
+        .testTarget(name: "ExScopeGeoTests", dependencies: ["ExScopeGeo", "ExScopeTesting"]),
+        .testTarget(name: "ExScopeStoreTests", dependencies: [
+            "ExScopeStore", "ExScopeStorePostgres", "ExScopeGeo", "ExScopeTesting", "ExScopeCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
         .testTarget(
             name: "ExScopeGraphTests",
@@ -109,7 +143,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -12,7 +12,9 @@ public struct ExScope: AsyncParsableCommand {
             2 bad usage or bad input; 3 a failure during the run.
             """,
         version: ExScopeVersion.current,
-        subcommands: [ScanCommand.self, BuildCommand.self, BuildsCommand.self, AssessCommand.self, HybridCommand.self, HuntCommand.self]
+        subcommands: [ScanCommand.self, BuildCommand.self, BuildsCommand.self, ImportCommand.self, ReportCommand.self,
+                      ScansCommand.self, ReassessCommand.self, NotifyCommand.self, DiffCommand.self, HistoryCommand.self,
+                      AssessCommand.self, HybridCommand.self, HuntCommand.self]
     )
 
     public init() {}

@@ -53,15 +53,19 @@ final class ScanSession {
         if let target, target.exclusion == nil { inFlight[Checkpoint.Target(target), default: 0] += 1 }
     }
 
-    func finished(_ outcome: HostOutcome) throws {
+    /// Writes and counts one result; returns the record and whether it was written.
+    @discardableResult
+    func finished(_ outcome: HostOutcome) throws -> (record: ScanRecord, written: Bool) {
         let key = Checkpoint.Target(outcome.target)
         if let count = inFlight[key] {
             inFlight[key] = count > 1 ? count - 1 : nil
         }
         let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
         count(record)
-        if try sink.write(record) { counts.written += 1 }
+        let written = try sink.write(record)
+        if written { counts.written += 1 }
         if ContinuousClock.now - lastCheckpoint > .seconds(1) { try saveCheckpoint() }
+        return (record, written)
     }
 
     /// Flushes the final checkpoint: removed after a complete scan, kept after an interruption.
@@ -130,7 +134,11 @@ final class ResultSink {
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let path, path != "-" {
-            if truncateTo == nil {
+            // createFile replaces the path with a new regular file: never do that to a device such
+            // as /dev/null (as root it would replace the device node for the whole machine).
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let isSpecial = attributes.map { ($0[.type] as? FileAttributeType) != .typeRegular } ?? false
+            if truncateTo == nil && !isSpecial {
                 guard FileManager.default.createFile(atPath: path, contents: nil) else {
                     throw ExScopeFailure.badInput("cannot write output file \(path)")
                 }

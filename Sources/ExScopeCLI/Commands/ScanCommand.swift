@@ -1,6 +1,8 @@
 import ArgumentParser
 import ExScopeCore
 import ExScopeProbes
+import ExScopeGeo
+import ExScopeStore
 import Foundation
 import NIOCore
 
@@ -93,6 +95,15 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var catalogOptions: CatalogOptions
 
+    @Option(name: .customLong("scan-name"), help: "Name of the scan in the store (default: a timestamp); shards of one scan share it.")
+    var scanName: String?
+
+    @Flag(name: .customLong("no-store"), help: "Do not write results to the store.")
+    var noStore = false
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var geoOptions: GeoOptions
+
     enum ScanFormat: String, ExpressibleByArgument, CaseIterable { case jsonl, table }
 
     func validate() throws {
@@ -174,21 +185,47 @@ struct ScanCommand: AsyncParsableCommand {
             targets.skip = checkpoint.position
             targets.replay = checkpoint.inFlight.map(\.scanTarget)
         }
+        let storeSink = try await openStoreSink(catalog: catalog, shard: shardSpec)
         let interrupt = SignalWatcher(signal: SIGINT) { stop.set() }
         defer { interrupt.cancel() }
 
         let summary = try await runner.run(targets, onTaken: { session.taken($0, $1) }, onResult: { outcome in
-            try session.finished(outcome)
+            let (record, written) = try session.finished(outcome)
+            if written, let storeSink { try await storeSink.add(record) }
             reporter.update(session.counts)
         })
         reporter.finish()
         try session.complete(interrupted: stop.isSet)
+        try await storeSink?.finish()
         if !quiet { Terminal.error(summaryLine(summary, session.counts), prefix: false) }
         if let error = inputTargets?.error { throw ExScopeFailure.badInput(error) }
         if stop.isSet {
             throw ExScopeFailure.runFailure("interrupted after \(session.counts.results) results; everything is flushed\(output.map { "; continue with --resume -o \($0)" } ?? "")")
         }
         if session.counts.gateHits > 0 { throw ExitCode.needsAction }
+    }
+
+    /// The store writer, unless --no-store; a default store that cannot be opened is skipped with a warning.
+    private func openStoreSink(catalog: Catalog, shard: (index: Int, count: Int)) async throws -> StoreSink? {
+        guard !noStore else { return nil }
+        let enricher = try geoOptions.enricher()
+        let store: any ResultStore
+        do {
+            store = try await storeOptions.open()
+        } catch let failure as ExScopeFailure where storeOptions.store == nil && scanName == nil {
+            if !quiet { Terminal.error("not storing results: \(failure.message)") }
+            return nil
+        }
+        let started = StoreTime.now()
+        var options = ["ports": ports, "seed": String(seed)]
+        if let shard = self.shard { options["shard"] = shard }
+        if identity { options["identity"] = "true" }
+        if hybridHint { options["hybridHint"] = "true" }
+        let info = ScanInfo(name: scanName ?? "scan-" + started, startedAt: started,
+                            targets: (targets + (input.map { ["-i", $0] } ?? [])).joined(separator: " "), options: options,
+                            source: "scan", enrichment: enricher.sourceDescription, catalogDate: catalog.date.description)
+        let id = try await storeOperation { try await store.openScan(info) }
+        return StoreSink(store: store, scan: id, enricher: enricher)
     }
 
     /// What identifies this scan for --resume: everything that decides the target order and the output.

@@ -1,0 +1,74 @@
+import ArgumentParser
+import ExScopeGeo
+import ExScopeStore
+import Foundation
+
+/// `exscope import`: load JSON Lines written by `exscope scan` elsewhere into the store.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load exscope.scan/1 JSON Lines into the store, locating each address.",
+        discussion: """
+            Each file is imported in one transaction: a bad line names FILE:LINE and nothing of that file \
+            is stored (exit 2). Importing a file again replaces its results (same data, no duplicates). \
+            The scan name is --scan-name, else the records' "scan" field, else the file name.
+            """
+    )
+
+    @Argument(help: "JSON Lines files ('-' for standard input).")
+    var files: [String]
+
+    @Option(name: .customLong("scan-name"), help: "The scan to import into (shards and parts of one scan share it).")
+    var scanName: String?
+
+    @Option(name: .customLong("label"), help: ArgumentHelp("Store KEY=VALUE with the scan's options (repeatable), e.g. synthetic=true.", valueName: "key=value"))
+    var labels: [String] = []
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var geoOptions: GeoOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give one or more JSON Lines files") }
+        for label in labels where !label.contains("=") { throw ValidationError("--label '\(label)' is not KEY=VALUE") }
+    }
+
+    func run() async throws {
+        let enricher = try geoOptions.enricher()
+        let store = try await storeOptions.open()
+        var options: [String: String] = [:]
+        for label in labels {
+            let parts = label.split(separator: "=", maxSplits: 1)
+            options[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        for file in files {
+            let bytes: Data
+            do {
+                bytes = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                    : try Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe)
+            } catch {
+                throw ExScopeFailure.badInput("cannot read \(file): \(CatalogOptions.describe(error))")
+            }
+            do {
+                let first = try ImportFeed.peek(bytes, file: file)
+                let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                var fileOptions = options
+                fileOptions["file"] = file
+                let scan = ScanInfo(name: name, startedAt: first.timestamp ?? StoreTime.now(), targets: file, options: fileOptions,
+                                    source: options["synthetic"] == "true" ? "synthetic" : "import", enrichment: enricher.sourceDescription)
+                var feed = ImportFeed(bytes: bytes, file: file, enricher: enricher)
+                let started = ContinuousClock.now
+                let summary = try await storeOperation { try await store.importResults(scan: scan, feed: &feed) }
+                let seconds = (ContinuousClock.now - started).seconds
+                Terminal.error("imported \(summary.rows) results from \(file) into scan '\(summary.scan)' in \(store.displayName) "
+                               + "(\(String(format: "%.2f", seconds)) s); \(enricher.sourceDescription)", prefix: false)
+            } catch let error as ImportLineError {
+                throw ExScopeFailure.badInput(error.message)
+            }
+        }
+        try await store.close()
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import ExScopeCore
+import ExScopeStore
+import Foundation
+
+/// `exscope notify`: one CSV per network owner, in the shape Shadowserver's reports have.
+struct NotifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify",
+        abstract: "Write one CSV per network owner (ASN, CIDR block or country) listing its exposed hosts, for CERTs to mail.",
+        discussion: """
+            Columns: timestamp, ip, port, hostname, asn, geo, version, server_name, finding, remediation, recipient. \
+            --contacts FILE has lines 'AS64500,abuse@example.net', '192.0.2.0/24,cert@example.org' or 'DE,cert@example.de' \
+            ('#' comments); each file then names its recipient, recipients.csv lists them all and \
+            no-contact.txt the owners nobody was found for.
+            """
+    )
+
+    enum Owner: String, ExpressibleByArgument, CaseIterable { case asn, cidr, country }
+
+    @Option(help: "Group by asn, cidr or country.")
+    var by: Owner
+
+    @Option(help: ArgumentHelp("Folder for the CSV files (created).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Owner-to-address list: ASN, CIDR or country, comma, e-mail.", valueName: "file"))
+    var contacts: String?
+
+    @Option(help: "The scan (default: the latest).")
+    var scan: String?
+
+    @Option(help: "The finding reported.")
+    var finding = HybridFinding.id
+
+    @Option(help: "With --by cidr and no matching contact: the prefix length of the blocks (IPv6 uses /48 when above 32).")
+    var prefix = 24
+
+    @Option(name: .customLong("min-confidence"), help: "low, medium or high.")
+    var minConfidence: HostProfile.Confidence = .medium
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    static let header = ["timestamp", "ip", "port", "hostname", "asn", "geo", "version", "server_name", "finding", "remediation", "recipient"]
+
+    func validate() throws {
+        guard (8...32).contains(prefix) else { throw ValidationError("--prefix must be 8-32") }
+    }
+
+    func run() async throws {
+        let catalog = try catalogOptions.load()
+        guard let vulnerability = catalog.vulnerability(id: finding) else {
+            throw ExScopeFailure.badInput("unknown finding '\(finding)'; see exscope builds vulns")
+        }
+        let book = try contacts.map { try ContactBook(path: $0) } ?? ContactBook()
+        let store = try await storeOptions.open()
+        let hosts = try await storeOperation { try await store.exposedHosts(scan: scan, finding: finding, minConfidence: minConfidence) }
+        try await store.close()
+        var groups: [String: [ExposedHost]] = [:]
+        for host in hosts { groups[owner(of: host, book: book), default: []].append(host) }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw ExScopeFailure.badInput("cannot create \(out): \(CatalogOptions.describe(error))")
+        }
+        var recipients: [String] = ["owner,file,hosts,recipient"]
+        var missing: [String] = []
+        for (owner, members) in groups.sorted(by: { $0.key < $1.key }) {
+            let recipient = book.recipient(for: owner)
+            let file = owner.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "-") + ".csv"
+            var lines = [Self.header.joined(separator: ",")]
+            for host in members {
+                let version = [host.build, [host.product, host.cu, host.update].compactMap { $0 }.joined(separator: " ")]
+                    .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                lines.append([host.observedAt, host.ip ?? "", String(host.port), host.hostname ?? "", host.asn.map(String.init) ?? "",
+                              host.country ?? "", version, host.serverName ?? "", finding, vulnerability.remediation, recipient ?? ""]
+                    .map(ReportRenderer.csv).joined(separator: ","))
+            }
+            try write(lines.joined(separator: "\n") + "\n", to: file)
+            recipients.append([owner, file, String(members.count), recipient ?? ""].map(ReportRenderer.csv).joined(separator: ","))
+            if recipient == nil { missing.append(owner) }
+        }
+        if contacts != nil {
+            try write(recipients.joined(separator: "\n") + "\n", to: "recipients.csv")
+            try write(missing.joined(separator: "\n") + (missing.isEmpty ? "" : "\n"), to: "no-contact.txt")
+        }
+        var summary = "wrote \(groups.count) files for \(hosts.count) hosts with \(finding) vulnerable to \(out)"
+        if contacts != nil { summary += "; \(missing.count) owners have no contact (no-contact.txt)" }
+        Terminal.error(summary, prefix: false)
+    }
+
+    private func write(_ text: String, to name: String) throws {
+        let path = (out as NSString).appendingPathComponent(name)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ExScopeFailure.runFailure("cannot write \(path): \(CatalogOptions.describe(error))")
+        }
+    }
+
+    private func owner(of host: ExposedHost, book: ContactBook) -> String {
+        switch by {
+        case .asn:
+            return host.asn.map { "AS\($0)" } ?? "AS-unknown"
+        case .country:
+            return host.country ?? "unknown"
+        case .cidr:
+            guard let ip = host.ip, let address = IPAddress(ip) else { return "unknown" }
+            if let block = book.block(containing: address) { return block.description }
+            let length = address.isIPv4 ? prefix : 48
+            let bits = UInt128(address.bitWidth - length)
+            let first: IPAddress
+            switch address {
+            case .v4(let value): first = .v4(UInt32(truncatingIfNeeded: (UInt128(value) >> bits) << bits))
+            case .v6(let value): first = .v6((value >> bits) << bits)
+            }
+            return AddressBlock(first: first, count: 1 << bits).description
+        }
+    }
+}
+
+/// The `--contacts` file: ASN, CIDR block or country to an abuse address.
+struct ContactBook {
+    private var byKey: [String: String] = [:]
+    private var blocks: [(AddressBlock, String)] = []
+
+    init() {}
+
+    init(path: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ExScopeFailure.badInput("cannot read contacts \(path): \(CatalogOptions.describe(error))")
+        }
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[1].contains("@") else {
+                throw ExScopeFailure.badInput("\(path):\(index + 1): expected 'ASN|CIDR|CC,address'")
+            }
+            if let block = AddressBlock(cidr: parts[0]) {
+                blocks.append((block, parts[1]))
+            } else if let asn = Int(parts[0].uppercased().replacingOccurrences(of: "AS", with: "")) {
+                byKey["AS\(asn)"] = parts[1]
+            } else if parts[0].count == 2 {
+                byKey[parts[0].uppercased()] = parts[1]
+            } else {
+                throw ExScopeFailure.badInput("\(path):\(index + 1): '\(parts[0])' is not an ASN, CIDR block or country code")
+            }
+        }
+        // The most specific block wins.
+        blocks.sort { $0.0.count < $1.0.count }
+    }
+
+    func block(containing address: IPAddress) -> AddressBlock? { blocks.first { $0.0.contains(address) }?.0 }
+
+    func recipient(for owner: String) -> String? {
+        if let direct = byKey[owner] { return direct }
+        if let block = AddressBlock(cidr: owner) { return blocks.first { $0.0 == block }?.1 }
+        return nil
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import ExScopeGeo
+import ExScopeStore
+import ExScopeStorePostgres
+import Foundation
+
+/// `--store PATH|postgres://…`, shared by every command that reads or writes results.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "SQLite file or postgres:// URL. Default: $EXSCOPE_STORE, else $XDG_DATA_HOME/exscope/exscope.sqlite (~/.local/share/…).",
+        valueName: "path|url"))
+    var store: String?
+
+    /// The store location in effect.
+    var location: String { store ?? Self.defaultLocation(environment: ProcessInfo.processInfo.environment) }
+
+    static func defaultLocation(environment: [String: String]) -> String {
+        if let path = environment["EXSCOPE_STORE"], !path.isEmpty { return path }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        return dataHome + "/exscope/exscope.sqlite"
+    }
+
+    /// Opens (and migrates) the store.
+    func open() async throws -> any ResultStore {
+        let location = self.location
+        do {
+            if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+                return try await PostgresStore.connect(url: location)
+            }
+            return try SQLiteStore(path: location)
+        } catch let error as StoreError {
+            throw ExScopeFailure.runFailure(error.message)
+        }
+    }
+}
+
+/// Runs a store operation and turns its errors into ExScope failures.
+func storeOperation<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        throw ExScopeFailure.runFailure(error.message)
+    }
+}
+
+/// `--geoip-country`, `--geoip-asn`, `--geoip-ranges`: where addresses are located.
+struct GeoOptions: ParsableArguments {
+    @Option(name: .customLong("geoip-country"), help: ArgumentHelp("MaxMind DB with countries (GeoLite2-Country/City, DB-IP, IPinfo).", valueName: "file"))
+    var countryFile: String?
+
+    @Option(name: .customLong("geoip-asn"), help: ArgumentHelp("MaxMind DB with ASNs (GeoLite2-ASN).", valueName: "file"))
+    var asnFile: String?
+
+    @Option(name: .customLong("geoip-ranges"), help: ArgumentHelp(
+        "Country ranges in tor's geoip/geoip6 format (repeatable). Default: tor-geoipdb's files when no MaxMind country file is given.",
+        valueName: "file"))
+    var rangeFiles: [String] = []
+
+    /// The enricher for these options, with the built-in fallback.
+    func enricher() throws -> GeoEnricher {
+        do {
+            let country = try countryFile.map { try MaxMindDatabase(path: $0) }
+            let asn = try asnFile.map { try MaxMindDatabase(path: $0) }
+            var files = rangeFiles
+            if country == nil && files.isEmpty {
+                files = DefaultGeoFiles.rangeFiles(environment: ProcessInfo.processInfo.environment) ?? []
+            }
+            let ranges = files.isEmpty ? nil : try CountryRanges(paths: files)
+            return GeoEnricher(countryDatabase: country, asnDatabase: asn, ranges: ranges, rangeFiles: files)
+        } catch let error as GeoError {
+            throw ExScopeFailure.badInput(error.message)
+        }
+    }
+}
+
+extension ResultRow {
+    /// Fills in country and ASN.
+    mutating func locate(with enricher: GeoEnricher) throws {
+        guard let ip else { return }
+        let location = try enricher.locate(ip)
+        country = location.countryKey
+        asn = location.asn
+        asOrganization = location.asOrganization
+    }
+}
+
+/// Names for report keys.
+enum ReportLabels {
+    /// A country code or address class as people read it.
+    static func country(_ key: String?) -> String {
+        guard let key else { return "unknown" }
+        if let special = AddressClass(rawValue: key) { return special.label }
+        return CountryNames.name(for: key) ?? key
+    }
+
+    static func label(_ row: ReportRow, by dimension: ReportDimension) -> String {
+        switch dimension {
+        case .country: return country(row.key)
+        case .asn: return row.key.map { "AS\($0)" + (row.detail.map { " \($0)" } ?? "") } ?? "unknown"
+        default: return row.key ?? "unknown"
+        }
+    }
+}
+
+/// RFC 3339 in UTC, the store's timestamps.
+enum StoreTime {
+    static func now() -> String { Date().formatted(.iso8601) }
+}

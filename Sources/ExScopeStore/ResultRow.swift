@@ -1,0 +1,157 @@
+public import ExScopeCore
+import Foundation
+
+/// What the store keeps for one target of one scan: the raw observation (what the scanner saw,
+/// plus where the address is) and the verdict (recomputable from the observation).
+public struct ResultRow: Sendable {
+    public var ip: String?
+    public var port: Int
+    public var hostname: String?
+    public var observedAt: String
+    public var durationMs: Int
+    public var status: String
+    public var detected: Bool
+    public var exchangeOnline: Bool
+    public var confidence: HostProfile.Confidence
+    public var build: String?
+    public var precision: String
+    public var anomalies: [String]
+    /// The server's own name (NTLM DNS/NetBIOS name, certificate name), when seen.
+    public var serverName: String?
+    /// What `--dedupe server` counts: the server's identity, else its address.
+    public var serverKey: String
+    public var hybridLikely: Bool
+    public var tenantId: String?
+    /// ISO country code, or an address class (`loopback`, `private`, …); nil when unknown.
+    public var country: String?
+    public var asn: Int?
+    public var asOrganization: String?
+    /// The record as the scanner wrote it (`exscope.scan/1` JSON). Its verdict fields are those
+    /// of the scan; the verdict table holds the current ones.
+    public var raw: String
+    public var verdict: VerdictRow
+
+    /// The key that makes a result unique within a scan (re-importing replaces it).
+    public var targetKey: String { "\(ip ?? "")|\(port)|\(hostname ?? "")" }
+
+    /// A sort key that orders addresses numerically (IPv4 before IPv6, names last).
+    public var ipSort: String { Self.sortKey(ip: ip, hostname: hostname) }
+
+    static func sortKey(ip: String?, hostname: String?) -> String {
+        guard let ip, let address = IPAddress(ip) else { return "z" + (hostname ?? "") }
+        switch address {
+        case .v4(let value): return "4" + hex(UInt128(value), digits: 8)
+        case .v6(let value): return "6" + hex(value, digits: 32)
+        }
+    }
+
+    private static func hex(_ value: UInt128, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}
+
+/// The verdict part: product, CU, update, support and finding statuses.
+public struct VerdictRow: Sendable, Hashable {
+    public var product: String?
+    public var productId: String?
+    public var cu: String?
+    public var update: String?
+    public var support: String?
+    public var verdictNote: String?
+    /// Finding id → status (`vulnerable`, `patched`, `indeterminate`, `not-affected`).
+    public var findings: [String: String]
+    public var asOf: String?
+    public var catalogDate: String?
+
+    public init(product: String? = nil, productId: String? = nil, cu: String? = nil, update: String? = nil, support: String? = nil,
+                verdictNote: String? = nil, findings: [String: String] = [:], asOf: String? = nil, catalogDate: String? = nil) {
+        self.product = product
+        self.productId = productId
+        self.cu = cu
+        self.update = update
+        self.support = support
+        self.verdictNote = verdictNote
+        self.findings = findings
+        self.asOf = asOf
+        self.catalogDate = catalogDate
+    }
+
+    /// `' CVE-a CVE-b '` for one status, the stored form.
+    func list(_ status: String) -> String {
+        let ids = findings.filter { $0.value == status }.keys.sorted()
+        return ids.isEmpty ? "" : " " + ids.joined(separator: " ") + " "
+    }
+
+    /// Recomputes the verdict of an observation with `catalog`, as the scanner does.
+    public static func judge(build: String?, detected: Bool, exchangeOnline: Bool, catalog: Catalog, asOf: CalendarDate) -> VerdictRow {
+        var row = VerdictRow(asOf: asOf.description, catalogDate: catalog.date.description)
+        guard detected, !exchangeOnline, let build else {
+            if exchangeOnline { row.verdictNote = "Exchange Online is not an on-premises server; no build verdict." }
+            return row
+        }
+        do {
+            let parsed = try VersionInput(parsing: build)
+            let report = BuildReport(try catalog.verdict(for: parsed, input: build, asOf: asOf), asOf: asOf)
+            row.product = report.product
+            row.productId = report.productId
+            row.cu = report.cu
+            row.update = report.update
+            row.support = report.support.rawValue
+            row.findings = Dictionary(report.findings.map { ($0.id, $0.status.rawValue) }, uniquingKeysWith: { first, _ in first })
+        } catch let error as VerdictError {
+            row.verdictNote = error.reason
+        } catch let error as VersionParseError {
+            row.verdictNote = error.reason
+        } catch {
+            row.verdictNote = "\(error)"
+        }
+        return row
+    }
+}
+
+extension ResultRow {
+    /// Builds the row for a record the scanner made in this process.
+    /// - Parameters:
+    ///   - raw: the record's JSON line.
+    public init(_ record: ScanRecord, raw: String) {
+        ip = record.ip
+        port = record.port
+        hostname = record.hostname
+        observedAt = record.timestamp
+        durationMs = record.durationMs
+        status = record.status.rawValue
+        detected = record.exchange?.detected ?? false
+        exchangeOnline = record.exchange?.exchangeOnline ?? false
+        confidence = record.exchange?.confidence ?? .low
+        build = record.build
+        precision = record.precision.rawValue
+        anomalies = record.exchange?.anomalies.map(\.code.rawValue) ?? []
+        let identity = Self.identity(dns: record.identity?.dnsComputerName, netBIOS: record.identity?.netBIOSComputerName,
+                                     domain: record.identity?.netBIOSDomainName, names: record.identity?.serverNames ?? [],
+                                     certificate: record.tls?.subjectCommonName, ip: record.ip, hostname: record.hostname)
+        serverName = identity.name
+        serverKey = identity.key
+        hybridLikely = record.hybrid.likely
+        tenantId = record.hybrid.tenantId
+        self.raw = raw
+        verdict = VerdictRow(product: record.product, productId: record.productId, cu: record.cu, update: record.update,
+                             support: record.support?.rawValue, verdictNote: record.verdictNote,
+                             findings: Dictionary(record.findings.map { ($0.id, $0.status.rawValue) }, uniquingKeysWith: { first, _ in first }),
+                             asOf: record.asOf.description, catalogDate: record.catalogDate.description)
+    }
+
+    /// The server's display name and its dedupe key: NTLM names first (they name the machine),
+    /// then the certificate's subject, then the address.
+    static func identity(dns: String?, netBIOS: String?, domain: String?, names: [String], certificate: String?,
+                         ip: String?, hostname: String?) -> (name: String?, key: String) {
+        if let dns, !dns.isEmpty { return (dns, "name:" + dns.lowercased()) }
+        if let netBIOS, !netBIOS.isEmpty {
+            let full = domain.map { "\($0)\\\(netBIOS)" } ?? netBIOS
+            return (full, "name:" + full.lowercased())
+        }
+        if let first = names.first, !first.isEmpty { return (first, "name:" + first.lowercased()) }
+        if let certificate, !certificate.isEmpty { return (certificate, "cert:" + certificate.lowercased()) }
+        return (nil, "ip:" + (ip ?? hostname ?? ""))
+    }
+}

@@ -1,0 +1,185 @@
+public import ExScopeCore
+import Foundation
+
+/// A named scan: shards of one scan share the name and so the row.
+public struct ScanInfo: Sendable, Hashable, Codable {
+    public var name: String
+    /// RFC 3339.
+    public var startedAt: String
+    public var endedAt: String?
+    /// The targets as given (or the file imported).
+    public var targets: String
+    /// Options that shaped the results, e.g. ports, shard, seed; `synthetic: true` for generated data.
+    public var options: [String: String]
+    /// `scan` (written live), `import` or `synthetic`.
+    public var source: String
+    /// The enrichment sources used, as ``ExScopeGeo/GeoEnricher/sourceDescription`` says.
+    public var enrichment: String
+    public var catalogDate: String?
+
+    public init(name: String, startedAt: String, endedAt: String? = nil, targets: String = "", options: [String: String] = [:],
+                source: String = "scan", enrichment: String = "", catalogDate: String? = nil) {
+        self.name = name
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.targets = targets
+        self.options = options
+        self.source = source
+        self.enrichment = enrichment
+        self.catalogDate = catalogDate
+    }
+}
+
+/// A source of rows for an import; throwing stops the import and rolls it back.
+public protocol ResultFeed {
+    /// The next row, or nil at the end.
+    mutating func next() throws -> ResultRow?
+    /// The latest result timestamp seen so far: the scan's end after an import.
+    var latestTimestamp: String? { get }
+}
+
+extension ResultFeed {
+    public var latestTimestamp: String? { nil }
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable, Hashable {
+    public var scan: String
+    public var rows: Int
+
+    public init(scan: String, rows: Int) {
+        self.scan = scan
+        self.rows = rows
+    }
+}
+
+/// The result store: scans, raw observations, verdicts, and the queries reports and the
+/// dashboard need. SQLite (``SQLiteStore``) and PostgreSQL implement it.
+public protocol ResultStore: SQLReader {
+    /// Where the store is, for messages (never with a password).
+    var displayName: String { get }
+
+    /// Creates the scan, or joins it when the name exists (shards, re-imports): the start is the
+    /// earliest given, and options and targets are kept from the first writer.
+    /// - Returns: the scan's id.
+    func openScan(_ scan: ScanInfo) async throws -> Int64
+
+    /// Writes results of an open scan, replacing earlier results for the same targets.
+    func record(_ rows: [ResultRow], scan: Int64) async throws
+
+    /// Marks the scan ended (the latest end of all its writers wins).
+    func closeScan(_ scan: Int64, endedAt: String) async throws
+
+    /// Imports every row of `feed` into the scan in one transaction: all rows or none.
+    func importResults(scan: ScanInfo, feed: inout some ResultFeed) async throws -> ImportSummary
+
+    /// Recomputes every verdict (of one scan, or all) from the stored observations.
+    /// - Returns: the number of observations judged.
+    func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int
+
+    /// Deletes a scan and everything in it.
+    func deleteScan(named name: String) async throws -> Bool
+
+    /// Releases the connection.
+    func close() async throws
+}
+
+/// The statements both backends use to write.
+public enum StoreStatements {
+    public static let upsertScan = """
+        INSERT INTO scan (name, started_at, ended_at, targets, options, source, enrichment, catalog_date)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET
+            started_at = CASE WHEN excluded.started_at < scan.started_at THEN excluded.started_at ELSE scan.started_at END,
+            enrichment = CASE WHEN scan.enrichment = '' THEN excluded.enrichment ELSE scan.enrichment END,
+            catalog_date = COALESCE(scan.catalog_date, excluded.catalog_date)
+        RETURNING id
+        """
+
+    public static func scanArguments(_ scan: ScanInfo) -> [SQLValue] {
+        let options = scan.options.sorted { $0.key < $1.key }
+            .map { "\"\(escape($0.key))\":\"\(escape($0.value))\"" }.joined(separator: ",")
+        return [.text(scan.name), .text(scan.startedAt), .of(scan.endedAt), .text(scan.targets), .text("{\(options)}"),
+                .text(scan.source), .text(scan.enrichment), .of(scan.catalogDate)]
+    }
+
+    public static let closeScan = """
+        UPDATE scan SET ended_at = CASE WHEN ended_at IS NULL OR ended_at < ? THEN ? ELSE ended_at END WHERE id = ?
+        """
+
+    public static let upsertObservation = """
+        INSERT INTO observation (scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected,
+            exchange_online, confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id,
+            country, asn, as_org, raw)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (scan_id, target_key) DO UPDATE SET
+            observed_at = excluded.observed_at, duration_ms = excluded.duration_ms, status = excluded.status,
+            detected = excluded.detected, exchange_online = excluded.exchange_online, confidence = excluded.confidence,
+            build = excluded.build, build_precision = excluded.build_precision, anomalies = excluded.anomalies,
+            server_name = excluded.server_name, server_key = excluded.server_key, hybrid_likely = excluded.hybrid_likely,
+            tenant_id = excluded.tenant_id, country = excluded.country, asn = excluded.asn, as_org = excluded.as_org,
+            raw = excluded.raw
+        RETURNING id
+        """
+
+    public static func observationArguments(_ row: ResultRow, scan: Int64) -> [SQLValue] {
+        [.int(scan), .text(row.targetKey), .of(row.ip), .text(row.ipSort), .of(row.port), .of(row.hostname), .text(row.observedAt),
+         .of(row.durationMs), .text(row.status), .of(row.detected), .of(row.exchangeOnline), .of(confidenceRank(row.confidence)),
+         .of(row.build), .text(row.precision), .text(row.anomalies.isEmpty ? "" : " " + row.anomalies.joined(separator: " ") + " "),
+         .of(row.serverName), .text(row.serverKey), .of(row.hybridLikely), .of(row.tenantId), .of(row.country), .of(row.asn),
+         .of(row.asOrganization), .text(row.raw)]
+    }
+
+    public static let upsertVerdict = """
+        INSERT INTO verdict (observation_id, scan_id, product, product_id, cu, update_name, support, verdict_note, hybrid_status,
+            vulnerable, patched, indeterminate, not_affected, as_of, catalog_date)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (observation_id) DO UPDATE SET
+            product = excluded.product, product_id = excluded.product_id, cu = excluded.cu, update_name = excluded.update_name,
+            support = excluded.support, verdict_note = excluded.verdict_note, hybrid_status = excluded.hybrid_status,
+            vulnerable = excluded.vulnerable, patched = excluded.patched, indeterminate = excluded.indeterminate,
+            not_affected = excluded.not_affected, as_of = excluded.as_of, catalog_date = excluded.catalog_date
+        """
+
+    public static func verdictArguments(_ verdict: VerdictRow, observation: Int64, scan: Int64) -> [SQLValue] {
+        [.int(observation), .int(scan), .of(verdict.product), .of(verdict.productId), .of(verdict.cu), .of(verdict.update),
+         .of(verdict.support), .of(verdict.verdictNote), .of(verdict.findings[HybridFinding.id]),
+         .text(verdict.list("vulnerable")), .text(verdict.list("patched")), .text(verdict.list("indeterminate")),
+         .text(verdict.list("not-affected")), .of(verdict.asOf), .of(verdict.catalogDate)]
+    }
+
+    /// What reassess reads.
+    public static func observationsToJudge(scan: String?) -> SQLQuery {
+        if let scan {
+            return SQLQuery("SELECT o.id, o.scan_id, o.build, o.detected, o.exchange_online FROM observation o JOIN scan s ON s.id = o.scan_id WHERE s.name = ?", [.text(scan)])
+        }
+        return SQLQuery("SELECT id, scan_id, build, detected, exchange_online FROM observation")
+    }
+
+    public static func confidenceRank(_ confidence: HostProfile.Confidence) -> Int {
+        switch confidence {
+        case .low: 0
+        case .medium: 1
+        case .high: 2
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            default:
+                if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
+            }
+        }
+        return result
+    }
+}
+
+/// CVE-2025-53786, the finding ExScope exists for; its status has its own indexed column.
+public enum HybridFinding {
+    public static let id = "CVE-2025-53786"
+}

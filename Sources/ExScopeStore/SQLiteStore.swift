@@ -1,0 +1,212 @@
+public import ExScopeCore
+import Foundation
+import GRDB
+
+/// The result store in one SQLite file (GRDB), or in memory for tests.
+public final class SQLiteStore: ResultStore {
+    private let writer: any DatabaseWriter
+    public let displayName: String
+    public var dialect: SQLDialect { .sqlite }
+
+    /// Opens (creating if needed) and migrates the store.
+    /// - Parameter path: a file path, or nil for a private in-memory store.
+    /// - Throws: ``StoreError`` when the file cannot be opened, is not an ExScope store, or was
+    ///   written by a newer ExScope.
+    public init(path: String?) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Several processes (shards, imports) may write one file; they wait for each other.
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        displayName = path ?? ":memory:"
+        do {
+            if let path {
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                writer = try DatabasePool(path: path, configuration: configuration)
+            } else {
+                writer = try DatabaseQueue(configuration: configuration)
+            }
+        } catch let error as DatabaseError {
+            throw StoreError("cannot open store \(displayName): \(error.message ?? "\(error)")")
+        } catch {
+            throw StoreError("cannot open store \(displayName): \(error.localizedDescription)")
+        }
+        try migrate()
+    }
+
+    /// The migrator with every named migration of ``StoreSchema``.
+    static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in StoreSchema.migrations {
+            migrator.registerMigration(migration.name) { db in
+                for statement in migration.statements { try db.execute(sql: SQLDialect.sqlite.render(statement)) }
+            }
+            if migration.name == last { break }
+        }
+        return migrator
+    }
+
+    private func migrate() throws {
+        let migrator = Self.migrator()
+        do {
+            let applied = try writer.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else {
+                    // A database with tables but no migration record is not an ExScope store.
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    if !tables.isEmpty { throw StoreError("\(self.displayName) is a SQLite database but not an ExScope store") }
+                    return []
+                }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            }
+            try StoreSchema.checkNotNewer(applied: applied, store: displayName)
+            try migrator.migrate(writer)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError("cannot open store \(displayName): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// The names of the migrations applied to this store.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
+    }
+
+    public func rows(_ query: SQLQuery) async throws -> [SQLRow] {
+        try wrap {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: query.sql, arguments: Self.arguments(query.arguments)).map(Self.row)
+            }
+        }
+    }
+
+    public func openScan(_ scan: ScanInfo) async throws -> Int64 {
+        try wrap {
+            try writer.write { db in try Self.openScan(scan, db) }
+        }
+    }
+
+    public func record(_ rows: [ResultRow], scan: Int64) async throws {
+        try wrap {
+            try writer.write { db in
+                for row in rows { try Self.insert(row, scan: scan, db) }
+            }
+        }
+    }
+
+    public func closeScan(_ scan: Int64, endedAt: String) async throws {
+        try wrap {
+            try writer.write { db in
+                try db.execute(sql: StoreStatements.closeScan, arguments: [endedAt, endedAt, scan])
+            }
+        }
+    }
+
+    public func importResults(scan: ScanInfo, feed: inout some ResultFeed) async throws -> ImportSummary {
+        var count = 0
+        try wrapDatabase {
+            // One transaction: a bad line throws out of the closure and GRDB rolls everything back.
+            try writer.write { db in
+                let id = try Self.openScan(scan, db)
+                while let row = try feed.next() {
+                    try Self.insert(row, scan: id, db)
+                    count += 1
+                }
+                let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
+                try db.execute(sql: StoreStatements.closeScan, arguments: [end, end, id])
+            }
+        }
+        return ImportSummary(scan: scan.name, rows: count)
+    }
+
+    public func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int {
+        try wrap {
+            try writer.write { db in
+                let query = StoreStatements.observationsToJudge(scan: scan)
+                let rows = try Row.fetchAll(db, sql: query.sql, arguments: Self.arguments(query.arguments))
+                let statement = try db.cachedStatement(sql: StoreStatements.upsertVerdict)
+                var cache: [String: VerdictRow] = [:]
+                for row in rows {
+                    let id: Int64 = row[0], scanID: Int64 = row[1]
+                    let build: String? = row[2]
+                    let detected: Bool = row[3], online: Bool = row[4]
+                    let key = "\(build ?? "")|\(detected)|\(online)"
+                    let verdict = cache[key] ?? VerdictRow.judge(build: build, detected: detected, exchangeOnline: online, catalog: catalog, asOf: asOf)
+                    cache[key] = verdict
+                    try statement.execute(arguments: Self.arguments(StoreStatements.verdictArguments(verdict, observation: id, scan: scanID)))
+                }
+                return rows.count
+            }
+        }
+    }
+
+    public func deleteScan(named name: String) async throws -> Bool {
+        try wrap {
+            try writer.write { db in
+                try db.execute(sql: "DELETE FROM scan WHERE name = ?", arguments: [name])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func close() async throws {
+        if let pool = writer as? DatabasePool { try pool.close() }
+    }
+
+    // MARK: - Statements
+
+    private static func openScan(_ scan: ScanInfo, _ db: Database) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: StoreStatements.upsertScan, arguments: arguments(StoreStatements.scanArguments(scan))) else {
+            throw StoreError("cannot create scan \(scan.name)")
+        }
+        return id
+    }
+
+    private static func insert(_ row: ResultRow, scan: Int64, _ db: Database) throws {
+        let observation = try db.cachedStatement(sql: StoreStatements.upsertObservation)
+        guard let id = try Int64.fetchOne(observation, arguments: arguments(StoreStatements.observationArguments(row, scan: scan))) else {
+            throw StoreError("cannot store \(row.targetKey)")
+        }
+        let verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict)
+        try verdict.execute(arguments: arguments(StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)))
+    }
+
+    static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .null: nil
+            case .int(let number): number
+            case .double(let number): number
+            case .text(let text): text
+            }
+        })
+    }
+
+    static func row(_ row: Row) -> SQLRow {
+        SQLRow((0..<row.count).map { index in
+            let value: DatabaseValue = row[index]
+            switch value.storage {
+            case .null: return .null
+            case .int64(let number): return .int(number)
+            case .double(let number): return .double(number)
+            case .string(let text): return .text(text)
+            case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
+            }
+        })
+    }
+
+    private func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError("store \(displayName): \(error.message ?? "\(error)")")
+        }
+    }
+
+    private func wrapDatabase(_ body: () throws -> Void) throws {
+        try wrap(body)
+    }
+}

@@ -1,0 +1,109 @@
+/// The store's schema as named, append-only migrations, shared by SQLite and PostgreSQL.
+/// Never edit or reorder an entry that has shipped: add a new one.
+public enum StoreSchema {
+    /// One named migration: statements run in order, in one transaction.
+    public struct Migration: Sendable {
+        public let name: String
+        public let statements: [String]
+    }
+
+    /// Every migration, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(name: "v1-scans-observations-verdicts", statements: [
+            """
+            CREATE TABLE scan (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                targets TEXT NOT NULL DEFAULT '',
+                options TEXT NOT NULL DEFAULT '{}',
+                source TEXT NOT NULL DEFAULT 'scan',
+                enrichment TEXT NOT NULL DEFAULT '',
+                catalog_date TEXT
+            )
+            """,
+            // Raw observations: what the scanner saw, with the address's country and ASN
+            // (enrichment at record time). Never rewritten by reassess.
+            """
+            CREATE TABLE observation (
+                id {id},
+                scan_id {int} NOT NULL REFERENCES scan(id) ON DELETE CASCADE,
+                target_key TEXT NOT NULL,
+                ip TEXT,
+                ip_sort TEXT NOT NULL,
+                port {int} NOT NULL,
+                hostname TEXT,
+                observed_at TEXT NOT NULL,
+                duration_ms {int} NOT NULL DEFAULT 0,
+                status TEXT NOT NULL,
+                detected {int} NOT NULL,
+                exchange_online {int} NOT NULL,
+                confidence {int} NOT NULL,
+                build TEXT,
+                build_precision TEXT NOT NULL,
+                anomalies TEXT NOT NULL DEFAULT '',
+                server_name TEXT,
+                server_key TEXT NOT NULL,
+                hybrid_likely {int} NOT NULL DEFAULT 0,
+                tenant_id TEXT,
+                country TEXT,
+                asn {int},
+                as_org TEXT,
+                raw TEXT NOT NULL,
+                UNIQUE (scan_id, target_key)
+            )
+            """,
+            "CREATE INDEX observation_page ON observation (scan_id, ip_sort, id)",
+            "CREATE INDEX observation_status ON observation (scan_id, status)",
+            "CREATE INDEX observation_country ON observation (scan_id, country)",
+            "CREATE INDEX observation_asn ON observation (scan_id, asn)",
+            // Verdicts: recomputed from observations by `exscope reassess`.
+            // Finding id lists are ' ID ID ' so `LIKE '% ID %'` works on both databases.
+            """
+            CREATE TABLE verdict (
+                observation_id {int} PRIMARY KEY REFERENCES observation(id) ON DELETE CASCADE,
+                scan_id {int} NOT NULL,
+                product TEXT,
+                product_id TEXT,
+                cu TEXT,
+                update_name TEXT,
+                support TEXT,
+                verdict_note TEXT,
+                hybrid_status TEXT,
+                vulnerable TEXT NOT NULL DEFAULT '',
+                patched TEXT NOT NULL DEFAULT '',
+                indeterminate TEXT NOT NULL DEFAULT '',
+                not_affected TEXT NOT NULL DEFAULT '',
+                as_of TEXT,
+                catalog_date TEXT
+            )
+            """,
+            "CREATE INDEX verdict_hybrid ON verdict (scan_id, hybrid_status)",
+            "CREATE INDEX verdict_product ON verdict (scan_id, product_id, cu)",
+        ]),
+        // `--dedupe server` and the dashboard's server view group on the identity.
+        Migration(name: "v2-server-identity-index", statements: [
+            "CREATE INDEX observation_server ON observation (scan_id, server_key)",
+        ]),
+    ]
+
+    /// The names a store written by this version may contain.
+    public static var knownNames: Set<String> { Set(migrations.map(\.name)) }
+
+    /// Refuses a store that has migrations this version does not know (written by a newer ExScope).
+    /// - Throws: ``StoreError`` naming the unknown migrations.
+    public static func checkNotNewer(applied: [String], store: String) throws {
+        let unknown = applied.filter { !knownNames.contains($0) }
+        guard unknown.isEmpty else {
+            throw StoreError("store \(store) was written by a newer ExScope (unknown migrations: \(unknown.joined(separator: ", "))); upgrade ExScope to open it")
+        }
+    }
+}
+
+/// A store failure, with one sentence for the user.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,240 @@
+public import ExScopeCore
+public import ExScopeStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The result store on PostgreSQL: the same API and schema as ``ExScopeStore/SQLiteStore``,
+/// for several writers at once (sharded scans, concurrent imports).
+///
+/// One store holds one connection; its methods are meant to be called one at a time (as the
+/// commands do). Several processes may write one database at once.
+public final class PostgresStore: ResultStore {
+    private let connection: PostgresConnection
+    private let logger: Logger
+    public let displayName: String
+    public var dialect: SQLDialect { .postgres }
+
+    private init(connection: PostgresConnection, logger: Logger, displayName: String) {
+        self.connection = connection
+        self.logger = logger
+        self.displayName = displayName
+    }
+
+    /// Connects to `postgres://user[:password]@host[:port]/database` and migrates the schema.
+    /// - Throws: ``StoreError`` for a bad URL, a failed connection, or a database written by a newer ExScope.
+    public static func connect(url: String) async throws -> PostgresStore {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+            throw StoreError("'\(redacted(url))' is not a postgres://user@host:port/database URL")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
+            database: database.isEmpty ? nil : database, tls: .disable)
+        let logger = Logger(label: "exscope.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        let name = redacted(url)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        } catch {
+            throw StoreError("cannot connect to \(name): \(String(reflecting: error).prefix(300))")
+        }
+        let store = PostgresStore(connection: connection, logger: logger, displayName: name)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return store
+    }
+
+    /// The URL without its password.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? "postgres://…"
+    }
+
+    private func migrate() async throws {
+        try await transaction {
+            // Concurrent first opens (shards, imports) take turns.
+            _ = try await self.run(SQLQuery("SELECT pg_advisory_xact_lock(4578537301)"))
+            _ = try await self.run(SQLQuery("CREATE TABLE IF NOT EXISTS exscope_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"))
+            let applied = try await self.run(SQLQuery("SELECT name FROM exscope_migrations")).compactMap { $0.text(0) }
+            try StoreSchema.checkNotNewer(applied: applied, store: self.displayName)
+            for migration in StoreSchema.migrations where !applied.contains(migration.name) {
+                for statement in migration.statements { _ = try await self.run(SQLQuery(statement)) }
+                _ = try await self.run(SQLQuery("INSERT INTO exscope_migrations (name, applied_at) VALUES (?, ?)",
+                                                [.text(migration.name), .text(Date().formatted(.iso8601))]))
+            }
+        }
+    }
+
+    /// The names of the migrations applied to this database.
+    public func appliedMigrations() async throws -> [String] {
+        try await run(SQLQuery("SELECT name FROM exscope_migrations ORDER BY name")).compactMap { $0.text(0) }
+    }
+
+    public func rows(_ query: SQLQuery) async throws -> [SQLRow] {
+        try await run(query)
+    }
+
+    public func openScan(_ scan: ScanInfo) async throws -> Int64 {
+        guard let id = try await run(SQLQuery(StoreStatements.upsertScan, StoreStatements.scanArguments(scan))).first?.int(0) else {
+            throw StoreError("cannot create scan \(scan.name)")
+        }
+        return Int64(id)
+    }
+
+    public func record(_ rows: [ResultRow], scan: Int64) async throws {
+        try await transaction {
+            for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
+                try await self.insert(Array(rows[start..<min(rows.count, start + Self.batchSize)]), scan: scan)
+            }
+        }
+    }
+
+    public func closeScan(_ scan: Int64, endedAt: String) async throws {
+        _ = try await run(SQLQuery(StoreStatements.closeScan, [.text(endedAt), .text(endedAt), .int(scan)]))
+    }
+
+    public func importResults(scan: ScanInfo, feed: inout some ResultFeed) async throws -> ImportSummary {
+        // The scan row is created in its own short transaction so concurrent importers of one
+        // scan do not wait on each other's row lock.
+        let id = try await openScan(scan)
+        var count = 0
+        try await run(SQLQuery("BEGIN"))
+        do {
+            var batch: [ResultRow] = []
+            batch.reserveCapacity(Self.batchSize)
+            while let row = try feed.next() {
+                batch.append(row)
+                count += 1
+                if batch.count == Self.batchSize {
+                    try await insert(batch, scan: id)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try await insert(batch, scan: id)
+            let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
+            _ = try await run(SQLQuery(StoreStatements.closeScan, [.text(end), .text(end), .int(id)]))
+            try await run(SQLQuery("COMMIT"))
+        } catch {
+            _ = try? await run(SQLQuery("ROLLBACK"))
+            throw error
+        }
+        return ImportSummary(scan: scan.name, rows: count)
+    }
+
+    public func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int {
+        try await transaction {
+            let rows = try await self.run(StoreStatements.observationsToJudge(scan: scan))
+            var cache: [String: VerdictRow] = [:]
+            for row in rows {
+                let build = row.text(2)
+                let detected = row.int(3) == 1, online = row.int(4) == 1
+                let key = "\(build ?? "")|\(detected)|\(online)"
+                let verdict = cache[key] ?? VerdictRow.judge(build: build, detected: detected, exchangeOnline: online, catalog: catalog, asOf: asOf)
+                cache[key] = verdict
+                _ = try await self.run(SQLQuery(StoreStatements.upsertVerdict,
+                                                StoreStatements.verdictArguments(verdict, observation: Int64(row.int(0) ?? 0), scan: Int64(row.int(1) ?? 0))))
+            }
+            return rows.count
+        }
+    }
+
+    public func deleteScan(named name: String) async throws -> Bool {
+        let deleted = try await run(SQLQuery("DELETE FROM scan WHERE name = ? RETURNING id", [.text(name)]))
+        return !deleted.isEmpty
+    }
+
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    // MARK: - Statements
+
+    /// Rows per statement (23 parameters each, far below PostgreSQL's 65,535).
+    static let batchSize = 500
+
+    /// `INSERT … VALUES (…), (…) … rest`: one statement for many rows.
+    static func multiRow(_ statement: String, rows: Int) -> String {
+        guard let values = statement.range(of: "VALUES ("),
+              let close = statement.range(of: ")", range: values.upperBound..<statement.endIndex) else { return statement }
+        let tuple = String(statement[values.lowerBound..<close.upperBound].dropFirst("VALUES ".count))
+        return String(statement[..<values.lowerBound]) + "VALUES " + Array(repeating: tuple, count: rows).joined(separator: ", ")
+            + String(statement[close.upperBound...])
+    }
+
+    /// Observations, then verdicts, two statements per batch. Within a batch, the last result for a
+    /// target wins (as one row after another would).
+    private func insert(_ rows: [ResultRow], scan: Int64) async throws {
+        guard !rows.isEmpty else { return }
+        var latest: [String: Int] = [:]
+        for (index, row) in rows.enumerated() { latest[row.targetKey] = index }
+        let unique = rows.indices.filter { latest[rows[$0].targetKey] == $0 }.map { rows[$0] }
+        let observations = Self.multiRow(StoreStatements.upsertObservation, rows: unique.count).replacingOccurrences(of: "RETURNING id", with: "RETURNING id, target_key")
+        let ids = try await run(SQLQuery(observations, unique.flatMap { StoreStatements.observationArguments($0, scan: scan) }))
+        var idByKey: [String: Int64] = [:]
+        for row in ids { if let key = row.text(1), let id = row.int(0) { idByKey[key] = Int64(id) } }
+        var arguments: [SQLValue] = []
+        for row in unique {
+            guard let id = idByKey[row.targetKey] else { throw StoreError("cannot store \(row.targetKey)") }
+            arguments += StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)
+        }
+        _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertVerdict, rows: unique.count), arguments))
+    }
+
+    private func transaction<T>(_ body: () async throws -> T) async throws -> T {
+        try await run(SQLQuery("BEGIN"))
+        do {
+            let result = try await body()
+            try await run(SQLQuery("COMMIT"))
+            return result
+        } catch {
+            _ = try? await run(SQLQuery("ROLLBACK"))
+            throw error
+        }
+    }
+
+    @discardableResult
+    private func run(_ query: SQLQuery) async throws -> [SQLRow] {
+        var bindings = PostgresBindings(capacity: query.arguments.count)
+        for value in query.arguments {
+            switch value {
+            case .null: bindings.appendNull()
+            case .int(let number): bindings.append(number)
+            case .double(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            }
+        }
+        let sql = SQLDialect.postgres.render(query.sql)
+        do {
+            let sequence = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            var rows: [SQLRow] = []
+            for try await row in sequence {
+                var values: [SQLValue] = []
+                values.reserveCapacity(row.count)
+                for cell in row {
+                    values.append(try Self.value(cell))
+                }
+                rows.append(SQLRow(values))
+            }
+            return rows
+        } catch let error as PSQLError {
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
+            throw StoreError("store \(displayName): \(message)")
+        }
+    }
+
+    private static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
+        case .float4, .float8: return .double(try cell.decode(Double.self))
+        case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+}

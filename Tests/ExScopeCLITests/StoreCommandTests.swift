@@ -1,0 +1,70 @@
+import ExScopeTesting
+import Foundation
+import Testing
+
+@Suite(.serialized) struct StoreCommandTests {
+    static let expected: [(String, Int)] = ExposureTableGenerator.august2025Top
+
+    @Test func theAugust2025TableComesBackExactly() throws {
+        let scan = try SyntheticScan()
+        defer { scan.remove() }
+        let imported = try ExScopeProcess.run(["import", scan.scanFile.path, "--store", scan.store, "--geoip-ranges", scan.rangeFile.path,
+                                               "--label", "synthetic=true"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("imported 29098 results"))
+
+        let json = try ExScopeProcess.run(["report", "--by", "country", "--top", "7", "--format", "json", "--store", scan.store])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try json.jsonLines().first)
+        #expect(object["total"] as? Int == 29_098)
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["key"] as? String ?? "" } == Self.expected.map(\.0))
+        #expect(rows.map { $0["count"] as? Int ?? 0 } == Self.expected.map(\.1))
+        #expect(rows.first?["name"] as? String == "United States")
+        #expect(object["otherCount"] as? Int == 29_098 - 20_792)
+        #expect(object["dedupe"] as? String == "ip")
+        #expect((object["enrichment"] as? String)?.contains("generated 2025-08-14") == true)
+        #expect(object["scan"] as? String == ExposureTableGenerator.scanName)
+
+        let table = try ExScopeProcess.run(["report", "--by", "country", "--top", "7", "--store", scan.store,
+                                            "--finding", "CVE-2025-53786", "--verdict", "vulnerable"])
+        #expect(table.status == 0)
+        #expect(table.stdout.hasPrefix("29,098 on-premises Exchange servers, CVE-2025-53786 vulnerable; United States 7,296; Germany 6,682; Russia 2,513; France 1,558; United Kingdom 955; Austria 928; Canada 860"))
+        #expect(table.stdout.contains("unique IP addresses"))
+        #expect(table.stdout.contains("enrichment: country: IPFire Location country ranges"))
+
+        for format in ["csv", "markdown"] {
+            let other = try ExScopeProcess.run(["report", "--top", "7", "--format", format, "--store", scan.store])
+            #expect(other.status == 0)
+            #expect(other.stdout.contains("7296") || other.stdout.contains("7,296"))
+        }
+        let csv = try ExScopeProcess.run(["report", "--top", "7", "--format", "csv", "--store", scan.store])
+        #expect(csv.stdout.split(separator: "\n").first == "country,name,count,share")
+        #expect(csv.stdout.contains("US,United States,7296,0.2507"))
+        #expect(csv.stdout.contains("total,total,29098,1.0000"))
+    }
+
+    @Test func importIsIdempotentAndAtomic() throws {
+        let scan = try SyntheticScan()
+        defer { scan.remove() }
+        let arguments = ["import", scan.scanFile.path, "--store", scan.store, "--geoip-ranges", scan.rangeFile.path]
+        #expect(try ExScopeProcess.run(arguments).status == 0)
+        #expect(try ExScopeProcess.run(arguments).status == 0)
+        let scans = try ExScopeProcess.run(["scans", "--format", "json", "--store", scan.store]).jsonLines()
+        #expect(scans.count == 1)
+        #expect(scans.first?["results"] as? Int == 29_098)
+        #expect(scans.first?["vulnerable"] as? Int == 29_098)
+
+        // A corrupt line in the middle: the error names the line and nothing of the file is stored.
+        var lines = try String(contentsOf: scan.scanFile, encoding: .utf8).split(separator: "\n").prefix(10).map(String.init)
+        lines[4] = String(lines[4].prefix(40))
+        let broken = try scan.write("broken.jsonl", lines.joined(separator: "\n"))
+        let result = try ExScopeProcess.run(["import", broken.path, "--scan-name", "broken", "--store", scan.store,
+                                             "--geoip-ranges", scan.rangeFile.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("exscope: \(broken.path):5: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let after = try ExScopeProcess.run(["scans", "--format", "json", "--store", scan.store]).jsonLines()
+        #expect(after.map { $0["name"] as? String } == [ExposureTableGenerator.scanName])
+    }
+}

@@ -1,0 +1,102 @@
+import ExScopeCore
+import ExScopeTesting
+import Foundation
+import Testing
+
+/// Two small synthetic scans a week apart, for notify, diff, history and reassess.
+@Suite(.serialized) struct StoreWorkflowTests {
+    static func scans() throws -> (SyntheticScan, URL, URL) {
+        let generator = ExposureTableGenerator(counts: [("US", 6), ("DE", 4), ("AT", 2)], seed: 9)
+        let catalog = try Catalog.bundled()
+        let first = try generator.lines(catalog: catalog, scan: "week-1")
+        // The second week: the first two hosts are gone, the rest the same, plus the same table shifted (new hosts).
+        let second = first.dropFirst(2).map { $0.replacingOccurrences(of: "\"week-1\"", with: "\"week-2\"") }
+            + (try ExposureTableGenerator(counts: [("US", 1)], seed: 77).lines(catalog: catalog, scan: "week-2"))
+        let fixture = try SyntheticScan(name: "week-1", lines: first)
+        try Data(ExposureTableGenerator(counts: [("US", 6), ("DE", 4), ("AT", 2)], seed: 9).rangeFile().utf8).write(to: fixture.rangeFile)
+        let secondFile = try fixture.write("week-2.jsonl", second.joined(separator: "\n"))
+        return (fixture, fixture.scanFile, secondFile)
+    }
+
+    @Test func notifyWritesOneShadowserverStyleCSVPerOwner() throws {
+        let (fixture, first, _) = try Self.scans()
+        defer { fixture.remove() }
+        #expect(try ExScopeProcess.run(["import", first.path, "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path]).status == 0)
+        let contacts = try fixture.write("contacts.csv", "# owner,address\nDE,cert@example.de\n20.0.0.0/12,abuse@example.net\n")
+        let out = fixture.folder.appendingPathComponent("notify")
+        let byCountry = try ExScopeProcess.run(["notify", "--by", "country", "--out", out.path, "--contacts", contacts.path, "--store", fixture.store])
+        #expect(byCountry.status == 0, "\(byCountry.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(files == ["AT.csv", "DE.csv", "US.csv", "no-contact.txt", "recipients.csv"])
+        let german = try String(contentsOf: out.appendingPathComponent("DE.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(german.first == "timestamp,ip,port,hostname,asn,geo,version,server_name,finding,remediation,recipient")
+        #expect(german.count == 5)
+        let fields = german[1].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(fields[5] == "DE" && fields[8] == "CVE-2025-53786" && fields.last == "cert@example.de")
+        #expect(fields[2] == "443")
+        #expect(german[1].contains("Exchange Server"))
+        let missing = try String(contentsOf: out.appendingPathComponent("no-contact.txt"), encoding: .utf8)
+        #expect(missing == "AT\nUS\n")
+
+        let blocks = fixture.folder.appendingPathComponent("blocks")
+        let byCIDR = try ExScopeProcess.run(["notify", "--by", "cidr", "--out", blocks.path, "--contacts", contacts.path, "--store", fixture.store])
+        #expect(byCIDR.status == 0)
+        let recipients = try String(contentsOf: blocks.appendingPathComponent("recipients.csv"), encoding: .utf8)
+        #expect(recipients.contains("20.0.0.0/12,20.0.0.0_12.csv,6,abuse@example.net"))
+    }
+
+    @Test func diffHistoryAndReassessAcrossScans() throws {
+        let (fixture, first, second) = try Self.scans()
+        defer { fixture.remove() }
+        for file in [first, second] {
+            #expect(try ExScopeProcess.run(["import", file.path, "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path]).status == 0)
+        }
+        let diff = try ExScopeProcess.run(["diff", "week-1", "week-2", "--format", "json", "--store", fixture.store])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let object = try #require(try diff.jsonLines().first)
+        #expect((object["newlyExposed"] as? [Any])?.count == 1)
+        #expect((object["gone"] as? [Any])?.count == 2)
+        #expect((object["newlyFixed"] as? [Any])?.count == 0)
+        let table = try ExScopeProcess.run(["diff", "week-1", "week-2", "--store", fixture.store])
+        #expect(table.stdout.hasPrefix("week-1 -> week-2, CVE-2025-53786: newly exposed 1, newly fixed 0, gone 2"))
+
+        let history = try ExScopeProcess.run(["history", "--finding", "CVE-2025-53786", "--format", "csv", "--store", fixture.store])
+        #expect(history.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] } == ["12", "11"])
+
+        // A catalog in which 2019 CU14's fix for CVE-2025-53786 is an earlier build: reassess flips those hosts.
+        let catalogText = try String(contentsOf: repositoryRoot.appendingPathComponent("Catalog/exchange-catalog.json"), encoding: .utf8)
+        let changed = catalogText.replacingOccurrences(of: "{\"line\": \"CU14\", \"fixedIn\": \"15.2.1544.25\", \"update\": \"Apr25HU\"}",
+                                                       with: "{\"line\": \"CU14\", \"fixedIn\": \"15.2.1544.11\", \"update\": \"Apr24HU\"}")
+        let catalogFile = try fixture.write("catalog.json", changed)
+        let before = try ExScopeProcess.run(["report", "--scan", "week-2", "--by", "build", "--verdict", "vulnerable", "--format", "json",
+                                             "--store", fixture.store]).jsonLines().first
+        let reassess = try ExScopeProcess.run(["reassess", "--catalog", catalogFile.path, "--as-of", "2025-08-14", "--store", fixture.store])
+        #expect(reassess.status == 0, "\(reassess.stderr)")
+        #expect(reassess.stdout.hasPrefix("reassessed 23 results"))
+        let after = try ExScopeProcess.run(["report", "--scan", "week-2", "--by", "build", "--verdict", "vulnerable", "--format", "json",
+                                            "--store", fixture.store]).jsonLines().first
+        let beforeRows = (before?["rows"] as? [[String: Any]]) ?? []
+        let afterRows = (after?["rows"] as? [[String: Any]]) ?? []
+        #expect(beforeRows.contains { $0["key"] as? String == "15.2.1544.11" })
+        #expect(!afterRows.contains { $0["key"] as? String == "15.2.1544.11" })
+        #expect((after?["total"] as? Int ?? 0) < (before?["total"] as? Int ?? 0))
+    }
+
+    @Test func badStoresAndScansAreClearErrors() throws {
+        let fixture = try SyntheticScan(name: "none", lines: [])
+        defer { fixture.remove() }
+        let empty = try ExScopeProcess.run(["report", "--store", fixture.store])
+        #expect(empty.status == 3)
+        #expect(empty.stderr.contains("has no scans yet"))
+        let missing = try ExScopeProcess.run(["report", "--scan", "nope", "--store", fixture.store])
+        #expect(missing.stderr.contains("no scan named 'nope'"))
+        let notJSON = try fixture.write("bad.jsonl", "hello\n")
+        let bad = try ExScopeProcess.run(["import", notJSON.path, "--store", fixture.store])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("bad.jsonl:1: not valid JSON"))
+        let brokenDB = try ExScopeProcess.run(["import", notJSON.path, "--store", fixture.store,
+                                               "--geoip-country", repositoryRoot.appendingPathComponent("../shared/data/maxmind-test/unexpected-bytes.mmdb").path])
+        #expect(brokenDB.status == 2)
+        #expect(brokenDB.stderr.contains("unexpected-bytes.mmdb"))
+    }
+}

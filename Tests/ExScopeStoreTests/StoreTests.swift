@@ -1,0 +1,190 @@
+import ExScopeCore
+@testable import ExScopeStore
+import Foundation
+import GRDB
+import Testing
+
+/// Rows written by hand, so every count below is known.
+func row(_ ip: String, port: Int = 443, country: String?, build: String? = "15.2.1544.11", confidence: HostProfile.Confidence = .high,
+         hybrid: String? = "vulnerable", online: Bool = false, server: String? = nil, product: String? = "Exchange Server 2019",
+         cu: String? = "CU14", anomalies: [String] = []) -> ResultRow {
+    var findings: [String: String] = [:]
+    if let hybrid { findings[HybridFinding.id] = hybrid }
+    findings["CVE-2021-26855"] = "not-affected"
+    return ResultRow(ip: ip, port: port, hostname: nil, observedAt: "2026-11-01T00:00:00Z", durationMs: 5, status: "success", detected: true,
+                     exchangeOnline: online, confidence: confidence, build: online ? nil : build, precision: "exact", anomalies: anomalies,
+                     serverName: server, serverKey: server.map { "name:\($0)" } ?? "ip:\(ip)", hybridLikely: false, tenantId: nil,
+                     country: country, asn: country == "US" ? 64500 : 64501, asOrganization: country == "US" ? "Example US" : "Example DE",
+                     raw: "{\"ip\":\"\(ip)\"}",
+                     verdict: VerdictRow(product: online ? nil : product, productId: online ? nil : "exchange-2019", cu: online ? nil : cu,
+                                         support: "end-of-life", findings: online ? [:] : findings, asOf: "2026-11-01", catalogDate: "2026-08-20"))
+}
+
+let knownRows = [
+    row("20.0.0.1", country: "US", server: "mail1"),
+    row("20.0.0.1", port: 8443, country: "US", server: "mail1"),           // same address, second port: one host
+    row("20.0.0.2", country: "US", confidence: .low),                      // below the default confidence
+    row("20.16.0.1", country: "DE", confidence: .medium, hybrid: "patched", cu: "CU15"),
+    row("20.16.0.2", country: "DE", online: true),                         // Exchange Online: never counted
+    row("20.16.0.3", country: "DE", server: "mail1", anomalies: ["header-contradicts-files"]),  // same server as 20.0.0.1
+    row("10.0.0.5", country: "private"),
+]
+
+func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
+    let store = try SQLiteStore(path: nil)
+    let id = try await store.openScan(ScanInfo(name: name, startedAt: "2026-11-01T00:00:00Z", enrichment: "country: test ranges"))
+    try await store.record(knownRows, scan: id)
+    try await store.closeScan(id, endedAt: "2026-11-01T01:00:00Z")
+    return store
+}
+
+@Suite struct ReportTests {
+    func counts(_ report: Report) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: report.rows.map { ($0.key ?? "nil", $0.count) })
+    }
+
+    @Test func countsUniqueAddressesOfOnPremisesExchangeAtMediumConfidence() async throws {
+        let store = try await storeWithKnownRows()
+        let report = try await store.report(ReportRequest(by: .country))
+        #expect(counts(report) == ["US": 1, "DE": 2, "private": 1])
+        #expect(report.total == 4)
+        #expect(report.enrichment == "country: test ranges")
+        #expect(report.catalogDates == ["2026-08-20"])
+        #expect(report.rows.first?.key == "DE")
+        #expect(abs((report.rows.first?.share ?? 0) - 0.5) < 1e-9)
+    }
+
+    @Test func filtersByFindingStatusConfidenceAndDedupesByServer() async throws {
+        let store = try await storeWithKnownRows()
+        let vulnerable = try await store.report(ReportRequest(by: .country, status: .vulnerable))
+        #expect(counts(vulnerable) == ["US": 1, "DE": 1, "private": 1])
+        let low = try await store.report(ReportRequest(by: .country, status: .vulnerable, minConfidence: .low))
+        #expect(counts(low) == ["US": 2, "DE": 1, "private": 1])
+        let servers = try await store.report(ReportRequest(by: .country, status: .vulnerable, dedupe: .server))
+        #expect(servers.total == 2)  // mail1 (two addresses) and 10.0.0.5
+        let cu = try await store.report(ReportRequest(by: .cu))
+        #expect(counts(cu) == ["Exchange Server 2019 CU14": 3, "Exchange Server 2019 CU15": 1])
+        let asn = try await store.report(ReportRequest(by: .asn, top: 1))
+        #expect(asn.rows.count == 1 && asn.otherGroups == 1)
+        #expect(asn.rows.first?.detail == "Example DE")
+        let findings = try await store.report(ReportRequest(by: .finding, status: .vulnerable, findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
+        #expect(counts(findings) == [HybridFinding.id: 3])
+    }
+
+    @Test func hostsPageFiltersAndPagesInAddressOrder() async throws {
+        let store = try SQLiteStore(path: nil)
+        let id = try await store.openScan(ScanInfo(name: "many", startedAt: "2026-11-01T00:00:00Z"))
+        var rows: [ResultRow] = []
+        for index in (0..<120).reversed() { rows.append(row("20.0.\(index / 100).\(index % 100 + 1)", country: index % 3 == 0 ? "DE" : "US")) }
+        rows.append(row("2001:db9::1", country: "DE"))
+        try await store.record(rows, scan: id)
+        var seen: [String] = []
+        var cursor: HostCursor?
+        repeat {
+            let page = try await store.hosts(HostFilter(), after: cursor, limit: 50)
+            seen += page.hosts.compactMap(\.ip)
+            cursor = page.next
+        } while cursor != nil
+        #expect(seen.count == 121)
+        #expect(seen.first == "20.0.0.1" && seen[1] == "20.0.0.2" && seen.last == "2001:db9::1")
+        let german = try await store.hosts(HostFilter(country: "DE"), limit: 1000)
+        #expect(german.hosts.count == 41 && german.next == nil)
+        let detail = try #require(try await store.host(id: german.hosts[0].id))
+        #expect(detail.findings[HybridFinding.id] == "vulnerable")
+        #expect(detail.raw.contains(german.hosts[0].ip ?? "?"))
+        let anomalous = try await storeWithKnownRows().hosts(HostFilter(anomaly: "header-contradicts-files"))
+        #expect(anomalous.hosts.map(\.ip) == ["20.16.0.3"])
+        let overview = try await storeWithKnownRows().overview(scan: nil)
+        #expect(overview.exchange == 4)
+        #expect(overview.findings[HybridFinding.id]?["vulnerable"] == 3)
+        #expect(overview.byCountry.first?.key == "DE")
+    }
+
+    @Test func diffAndHistoryCompareScans() async throws {
+        let store = try await storeWithKnownRows(name: "first")
+        let second = try await store.openScan(ScanInfo(name: "second", startedAt: "2026-11-08T00:00:00Z"))
+        try await store.record([
+            row("20.0.0.1", country: "US", build: "15.2.1544.25", hybrid: "patched", server: "mail1"),  // fixed
+            row("20.16.0.1", country: "DE", confidence: .medium, hybrid: "patched", cu: "CU15"),
+            row("20.16.0.3", country: "DE", server: "mail1"),
+            row("10.0.0.5", country: "private"),
+            row("20.32.0.9", country: "FR"),                                                              // new
+        ], scan: second)
+        let diff = try await store.diff("first", "second")
+        #expect(diff.newlyExposed.map(\.ip) == ["20.32.0.9"])
+        #expect(diff.newlyFixed.map(\.ip) == ["20.0.0.1"])
+        #expect(diff.gone.map { "\($0.ip ?? ""):\($0.port)" } == ["20.0.0.1:8443"])
+        #expect(diff.buildChanges.map(\.ip) == ["20.0.0.1"])
+        #expect(diff.byCountry["FR"]?["newlyExposed"] == 1)
+        let history = try await store.history()
+        #expect(history.map(\.scan) == ["first", "second"])
+        #expect(history.map(\.count) == [3, 3])
+    }
+}
+
+@Suite struct MigrationAndReassessTests {
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-\(UUID().uuidString).sqlite").path
+    }
+
+    @Test func anOlderStoreMigratesOnOpenAndKeepsItsData() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // A store as the first release wrote it: only the first migration, with data.
+        let first = try #require(StoreSchema.migrations.first?.name)
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator(upTo: first).migrate(old)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO scan (name, started_at) VALUES ('old', '2026-01-01T00:00:00Z')")
+        }
+        try old.close()
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations() == StoreSchema.migrations.map(\.name))
+        #expect(try await store.scans().map(\.name) == ["old"])
+        try await store.close()
+    }
+
+    @Test func aStoreFromANewerVersionIsRefused() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await SQLiteStore(path: path).close()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.close()
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            (error as? StoreError)?.message.contains("written by a newer ExScope (unknown migrations: v99-from-the-future)") == true
+        }
+    }
+
+    @Test func aForeignDatabaseIsRefused() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "CREATE TABLE other (x)") }
+        try queue.close()
+        #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path) }
+    }
+
+    @Test func reassessRecomputesVerdictsFromObservations() async throws {
+        let store = try SQLiteStore(path: nil)
+        let id = try await store.openScan(ScanInfo(name: "stale", startedAt: "2026-11-01T00:00:00Z"))
+        // Verdicts as an old catalog gave them: wrong product, no findings.
+        var stale = row("20.0.0.1", country: "US", build: "15.2.1544.11")
+        stale.verdict = VerdictRow(product: "old", findings: [:], catalogDate: "2020-01-01")
+        var online = row("20.0.0.2", country: "US", online: true)
+        online.verdict.findings = ["X": "vulnerable"]
+        try await store.record([stale, online], scan: id)
+        let catalog = try Catalog.bundled()
+        let judged = try await store.reassess(scan: nil, catalog: catalog, asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        #expect(judged == 2)
+        let hosts = try await store.hosts(HostFilter(), limit: 10).hosts
+        #expect(hosts[0].product == "Exchange Server 2019" && hosts[0].cu == "CU14" && hosts[0].update == "Apr24HU")
+        #expect(hosts[0].hybridStatus == "vulnerable")
+        #expect(hosts[1].hybridStatus == nil && hosts[1].product == nil)
+        let report = try await store.report(ReportRequest(by: .product, status: .vulnerable))
+        #expect(report.total == 1)
+        #expect(report.catalogDates == [catalog.date.description])
+    }
+}

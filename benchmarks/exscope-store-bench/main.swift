@@ -1,0 +1,69 @@
+// Store benchmarks (issue 5): import + enrichment of 1,000,000 results into SQLite,
+// `report --by country` over them, and country lookups per second on one core.
+import ExScopeCLI
+import ExScopeCore
+import ExScopeGeo
+import ExScopeTesting
+import Foundation
+
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+let count = Int(ProcessInfo.processInfo.environment["EXSCOPE_BENCH_RESULTS"] ?? "") ?? 1_000_000
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-bench-\(getpid())")
+try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: folder) }
+
+// 1. A synthetic scan of `count` vulnerable hosts (the August 2025 mix, repeated).
+let generator = ExposureTableGenerator.august2025()
+let rounds = (count + ExposureTableGenerator.august2025Total - 1) / ExposureTableGenerator.august2025Total
+let lines = try generator.lines(catalog: Catalog.bundled(), scan: "bench", multiplier: rounds).prefix(count)
+let scanFile = folder.appendingPathComponent("bench.jsonl")
+let rangeFile = folder.appendingPathComponent("ranges")
+try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: scanFile)
+try Data(generator.rangeFile().utf8).write(to: rangeFile)
+let store = folder.appendingPathComponent("bench.sqlite").path
+let bytes = (try FileManager.default.attributesOfItem(atPath: scanFile.path)[.size] as? Int) ?? 0
+print("input: \(count) results, \(bytes / 1_000_000) MB of JSON Lines")
+
+// 2. Import + enrichment through the real command.
+let importTime = await seconds {
+    _ = await ExScope.run(arguments: ["import", scanFile.path, "--store", store, "--geoip-ranges", rangeFile.path])
+}
+print(String(format: "import + enrichment into SQLite: %.2f s, %.0f results/s (target >= 100,000/s)", importTime, Double(count) / importTime))
+
+// 3. report --by country over them.
+var reportTimes: [Double] = []
+for _ in 0..<3 {
+    reportTimes.append(await seconds {
+        _ = await ExScope.run(arguments: ["report", "--by", "country", "--top", "7", "--store", store, "--format", "csv"])
+    })
+}
+print(String(format: "report --by country over %d results: best %.3f s, median %.3f s (target < 1 s)", count, reportTimes.min() ?? 0,
+             reportTimes.sorted()[1]))
+
+// 4. Country lookups on one core, against tor-geoipdb's file when installed, else the synthetic ranges.
+let files = DefaultGeoFiles.rangeFiles(environment: ProcessInfo.processInfo.environment) ?? [rangeFile.path]
+let ranges = try CountryRanges(paths: files)
+var state: UInt32 = 0x1234_5678
+let addresses = (0..<4_000_000).map { _ -> UInt32 in
+    state ^= state << 13; state ^= state >> 17; state ^= state << 5
+    return state
+}
+var found = 0
+let lookupTime = await seconds {
+    for address in addresses where ranges.code(v4: address) != 0 { found += 1 }
+}
+print(String(format: "country lookups (%@, %d IPv4 ranges): %.0f lookups/s on one core (target >= 2,000,000/s); %d of %d had a country",
+             files[0], ranges.counts.v4, Double(addresses.count) / lookupTime, found, addresses.count))
+let texts = addresses.prefix(1_000_000).map { "\($0 >> 24).\($0 >> 16 & 255).\($0 >> 8 & 255).\($0 & 255)" }
+var located = 0
+let enricher = GeoEnricher(countryDatabase: nil, asnDatabase: nil, ranges: ranges)
+let textTime = await seconds {
+    for text in texts where (try? enricher.locate(text).country) != nil { located += 1 }
+}
+print(String(format: "country lookups from address text (parse + classify + search): %.0f/s", Double(texts.count) / textTime))
