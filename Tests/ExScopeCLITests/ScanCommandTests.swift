@@ -74,7 +74,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-resume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let common = ["scan", "127.27.0.0/23", "-p", "\(simulator.port)", "--seed", "5", "--all-statuses", "--quiet",
+        let common = ["scan", "127.27.0.0/23", "-p", "\(simulator.port)", "--seed", "5", "--all-statuses", "--quiet", "--no-store",
                       "--response-timeout", "4", "--host-timeout", "20"]
 
         let whole = folder.appendingPathComponent("whole.jsonl").path
