@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ExScopeCore", targets: ["ExScopeCore"]),
         .library(name: "ExScopeProbes", targets: ["ExScopeProbes"]),
         .library(name: "ExScopeTesting", targets: ["ExScopeTesting"]),
+        .library(name: "ExScopeDashboard", targets: ["ExScopeDashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure: no network, no files, no clock. Everything it needs is passed in.
@@ -54,6 +57,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The web dashboard and the HTML report: reads results through `DashboardDataSource`; never scans.
+        .target(
+            name: "ExScopeDashboard",
+            dependencies: [
+                "ExScopeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commands, kept in a library so tests can parse them without a process.
         .target(
             name: "ExScopeCLI",
@@ -61,6 +75,8 @@ let package = Package(
                 "ExScopeCore",
                 "ExScopeProbes",
                 "ExScopeTesting",
+                "ExScopeDashboard",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -75,6 +91,13 @@ let package = Package(
         ),
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
+        .testTarget(
+            name: "ExScopeDashboardTests",
+            dependencies: [
+                "ExScopeDashboard", "ExScopeTesting", "ExScopeProbes",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
     ]
 )

@@ -12,7 +12,7 @@ public struct ExScope: AsyncParsableCommand {
             2 bad usage or bad input; 3 a failure during the run.
             """,
         version: ExScopeVersion.current,
-        subcommands: [ScanCommand.self, BuildCommand.self, BuildsCommand.self]
+        subcommands: [ScanCommand.self, BuildCommand.self, BuildsCommand.self, ServeCommand.self, ReportCommand.self]
     )
 
     public init() {}
