@@ -89,6 +89,15 @@ let package = Package(
             dependencies: ["ExScopeCore"],
             path: "benchmarks/exscope-bench"
         ),
+        .executableTarget(
+            name: "exscope-dashboard-bench",
+            dependencies: [
+                "ExScopeCore", "ExScopeDashboard",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "benchmarks/dashboard-bench"
+        ),
         .testTarget(name: "ExScopeCoreTests", dependencies: ["ExScopeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExScopeProbesTests", dependencies: ["ExScopeProbes", "ExScopeTesting"]),
         .testTarget(

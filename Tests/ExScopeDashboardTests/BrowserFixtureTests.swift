@@ -29,7 +29,7 @@ import Testing
         let expected = """
             VULNERABLE=\(overview.status.vulnerable)
             EXCHANGE=\(overview.totals.exchangeHosts)
-            HOST_PATH=/host?scan=dashboard-fixture&address=\(DashboardFixture.scriptAddress)&port=\(records[index].port)
+            HOST_PATH='/host?scan=dashboard-fixture&address=\(DashboardFixture.scriptAddress)&port=\(records[index].port)'
 
             """
         try expected.write(to: folder.appendingPathComponent("dashboard-fixture.expect"), atomically: true, encoding: .utf8)
