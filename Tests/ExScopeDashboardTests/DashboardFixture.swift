@@ -27,14 +27,15 @@ enum DashboardFixture {
 
     static func scan(_ simulator: FleetSimulator, catalog: Catalog) async throws -> [ScanRecord] {
         var configuration = ProbeConfiguration()
-        configuration.timeouts.connect = .seconds(2)
-        configuration.timeouts.tlsHandshake = .seconds(2)
-        configuration.timeouts.response = .milliseconds(1500)
-        configuration.timeouts.host = .seconds(6)
+        // Generous: other suites (2,000-host fleets) may load both cores while this runs.
+        configuration.timeouts.connect = .seconds(10)
+        configuration.timeouts.tlsHandshake = .seconds(15)
+        configuration.timeouts.response = .seconds(10)
+        configuration.timeouts.host = .seconds(30)
         configuration.identity = true
         configuration.hybridHint = true
         let prober = try HostProber(configuration: configuration, catalog: catalog, asOf: asOf)
-        let runner = ScanRunner(prober: prober, concurrency: 64)
+        let runner = ScanRunner(prober: prober, concurrency: 16)
         let targets = simulator.hosts.compactMap { host in
             IPAddress(host.ip).map { ScanTarget(address: $0, hostname: nil, port: simulator.port, named: true) }
         }
