@@ -22,7 +22,7 @@ struct DashboardBench {
         let total = 1_000_000
         let countries = [("US", "United States"), ("DE", "Germany"), ("RU", "Russia"), ("FR", "France"), ("GB", "United Kingdom"),
                          ("AT", "Austria"), ("CA", "Canada"), ("NL", "Netherlands"), ("IT", "Italy"), ("JP", "Japan")]
-        var started = clock.now
+        let started = clock.now
         var records: [ScanRecord] = []
         records.reserveCapacity(total)
         for i in 0..<total {

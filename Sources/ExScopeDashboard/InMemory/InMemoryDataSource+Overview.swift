@@ -1,8 +1,19 @@
 public import ExScopeCore
+import Synchronization
 
 extension InMemoryDataSource {
     public func overview(scan: String?, finding: String, minConfidence: HostProfile.Confidence) async throws -> Overview {
         let index = try index(scan)
+        let cacheKey = "\(index.name)\u{0}\(finding)\u{0}\(minConfidence.rawValue)"
+        if let cached = overviewCache.withLock({ $0[cacheKey] }) { return cached }
+        let overview = computeOverview(index, finding: finding, minConfidence: minConfidence)
+        overviewCache.withLock { cache in
+            if cache.count < 1024 { cache[cacheKey] = overview }
+        }
+        return overview
+    }
+
+    private func computeOverview(_ index: ScanIndex, finding: String, minConfidence: HostProfile.Confidence) -> Overview {
         let minimum = StatusCode.rank(minConfidence)
         let statusColumn = index.findingStatus[finding]
         var totals = Overview.Totals()

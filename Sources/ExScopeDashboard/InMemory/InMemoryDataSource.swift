@@ -1,4 +1,5 @@
 public import ExScopeCore
+import Synchronization
 
 /// A ``DashboardDataSource`` over scan records held in memory.
 ///
@@ -29,6 +30,9 @@ public final class InMemoryDataSource: DashboardDataSource {
     let scanIndexes: [ScanIndex]
     let tables: InternTables
     let storedAssessment: OrganisationAssessment?
+    /// Overviews already computed, by scan, finding and confidence. The data never changes after
+    /// `init`, so an answer stays right; at most a few hundred entries (scans × findings × 3).
+    let overviewCache = Mutex<[String: Overview]>([:])
 
     /// Loads and indexes scans.
     /// - Parameters:
