@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ExScopeGeo", targets: ["ExScopeGeo"]),
         .library(name: "ExScopeStore", targets: ["ExScopeStore"]),
         .library(name: "ExScopeStorePostgres", targets: ["ExScopeStorePostgres"]),
+        .library(name: "ExScopeDashboard", targets: ["ExScopeDashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure: no network, no files, no clock. Everything it needs is passed in.
@@ -95,6 +98,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The web dashboard and the HTML report: reads results through `DashboardDataSource`; never scans.
+        .target(
+            name: "ExScopeDashboard",
+            dependencies: [
+                "ExScopeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The commands, kept in a library so tests can parse them without a process.
         .target(
             name: "ExScopeCLI",
@@ -106,6 +120,8 @@ let package = Package(
                 "ExScopeGeo",
                 "ExScopeStore",
                 "ExScopeStorePostgres",
+                "ExScopeDashboard",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -135,6 +151,22 @@ let package = Package(
             "ExScopeStore", "ExScopeStorePostgres", "ExScopeGeo", "ExScopeTesting", "ExScopeCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .executableTarget(
+            name: "exscope-dashboard-bench",
+            dependencies: [
+                "ExScopeCore", "ExScopeDashboard",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "benchmarks/dashboard-bench"
+        ),
+        .testTarget(
+            name: "ExScopeDashboardTests",
+            dependencies: [
+                "ExScopeDashboard", "ExScopeTesting", "ExScopeProbes",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
         .testTarget(
             name: "ExScopeGraphTests",

@@ -48,14 +48,18 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "ip (unique addresses) or server (unique servers by identity).")
     var dedupe: DedupeMode = .ip
 
-    @Option(help: "table, csv, json or markdown.")
-    var format: CountFormat = .table
+    @Option(help: "table, csv, json, markdown, or html (the dashboard's overview as one file; needs --out).")
+    var format: ReportOutputFormat = .table
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("With --format html: the file to write ('-' for standard output).", valueName: "file"))
+    var out: String?
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var catalogOptions: CatalogOptions
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if format == .html && out == nil { throw ValidationError("--format html needs --out FILE") }
     }
 
     func run() async throws {
@@ -64,12 +68,26 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExScopeFailure.badInput("unknown finding '\(finding)'; see exscope builds vulns")
         }
         let store = try await storeOptions.open()
+        guard let countFormat = format.countFormat else {
+            let source = try await StoreDashboardSource.load(store, catalog: catalog, asOf: catalogOptions.date, assessment: nil)
+            try await store.close()
+            try await HTMLReportWriter.write(source: source, scan: scan, finding: finding ?? "CVE-2025-53786",
+                                             minConfidence: minConfidence, to: out ?? "-")
+            return
+        }
         let request = ReportRequest(scan: scan, by: by, finding: finding, status: verdict, top: top, minConfidence: minConfidence,
                                     dedupe: dedupe, findingIDs: catalog.vulnerabilities.map(\.id))
         let report = try await storeOperation { try await store.report(request) }
         try await store.close()
-        print(try ReportRenderer.render(report, format: format))
+        print(try ReportRenderer.render(report, format: countFormat))
     }
+}
+
+/// `report --format`: the counting formats plus the HTML overview.
+enum ReportOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json, markdown, html
+
+    var countFormat: CountFormat? { CountFormat(rawValue: rawValue) }
 }
 
 /// Report output in the four formats.

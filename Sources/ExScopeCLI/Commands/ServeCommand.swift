@@ -1,0 +1,71 @@
+import ArgumentParser
+import ExScopeDashboard
+import ExScopeStore
+import Foundation
+import Hummingbird
+
+/// `exscope serve`: the dashboard on 127.0.0.1, or elsewhere with a token.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the dashboard (overview, hosts, scans, organisation and a JSON API).",
+        discussion: """
+            Binds 127.0.0.1 by default. Binding any other address needs --token-file: clients then send \
+            'Authorization: Bearer TOKEN' or sign in once in the browser. Stops on Ctrl-C.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var bind = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("File whose content (at least 16 characters) is the access token.", valueName: "file"))
+    var tokenFile: String?
+
+    @OptionGroup var input: DashboardInputOptions
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if tokenFile == nil && !Self.isLoopback(bind) {
+            throw ValidationError("binding \(bind) exposes the dashboard beyond this machine: give --token-file FILE, or bind 127.0.0.1")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Reads the token without ever printing it.
+    static func token(_ path: String) throws -> AccessToken {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ExScopeFailure.badInput("\(path): cannot read the token file") }
+        guard let token = AccessToken(String(decoding: data, as: UTF8.self)) else {
+            throw ExScopeFailure.badInput("\(path): the token must be at least 16 characters")
+        }
+        return token
+    }
+
+    func run() async throws {
+        let token = try tokenFile.map(Self.token)
+        let source: InMemoryDataSource
+        if input.inputs.isEmpty {
+            let store = try await storeOptions.open()
+            let assessment = try input.assessment.map(AssessmentLoader.load)
+            source = try await StoreDashboardSource.load(store, catalog: try catalogOptions.load(), asOf: catalogOptions.date,
+                                                         assessment: assessment)
+            try await store.close()
+        } else {
+            source = try input.load()
+        }
+        let dashboard = try Dashboard(source: source, configuration: .init(token: token))
+        let bind = bind
+        let app = dashboard.application(host: bind, port: port) { port in
+            let host = bind.contains(":") ? "[\(bind)]" : bind
+            Terminal.error("serving http://\(host):\(port)/ (Ctrl-C stops)\(token == nil ? "" : "; sign in with the token file's content")", prefix: false)
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,25 @@
+import ExScopeCore
+import ExScopeDashboard
+import Foundation
+
+/// Writes the HTML report for any data source.
+enum HTMLReportWriter {
+    static func write(source: any DashboardDataSource, scan: String?, finding: String, minConfidence: HostProfile.Confidence,
+                      to path: String) async throws {
+        let html: String
+        do {
+            html = try await Dashboard(source: source).htmlReport(scan: scan, finding: finding, minConfidence: minConfidence)
+        } catch let error as DashboardError {
+            throw ExScopeFailure.badInput(error.description)
+        }
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(html.utf8))
+        } else {
+            do {
+                try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw ExScopeFailure.runFailure("\(path): cannot write the report")
+            }
+        }
+    }
+}

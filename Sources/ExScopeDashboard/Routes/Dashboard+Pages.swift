@@ -1,0 +1,64 @@
+import ExScopeCore
+import Hummingbird
+
+extension Dashboard {
+    func signedIn(_ request: Request) -> Bool {
+        configuration.token.map { AuthMiddleware<BasicRequestContext>.isAuthorised(request, token: $0) } ?? false
+    }
+
+    func addPages(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in
+            let q = try QueryParameters(request)
+            let overview = try await source.overview(scan: try q.text("scan"), finding: try q.finding(),
+                                                     minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence)
+            let view = OverviewView(overview, scans: try await source.scans(),
+                                    chrome: PageChrome(title: "Overview", signedIn: signedIn(request)))
+            return Responses.html(views.render(view, "overview"))
+        }
+        router.get("/hosts") { request, _ in
+            let query = try QueryParameters(request).hostQuery()
+            let page = try await source.hosts(query)
+            let view = HostsView(page, query: query, scans: try await source.scans(), signedIn: signedIn(request))
+            return Responses.html(views.render(view, "hosts"))
+        }
+        router.get("/host") { request, _ in
+            let (scan, address, port) = try Self.hostParameters(request)
+            guard let detail = try await source.host(scan: scan, address: address, port: port) else {
+                throw HTTPError(.notFound, message: "no host \(address):\(port) in this scan")
+            }
+            return Responses.html(views.render(HostView(detail, address: address, signedIn: signedIn(request)), "host"))
+        }
+        router.get("/scans") { request, _ in
+            Responses.html(views.render(ScansView(try await source.scans(), signedIn: signedIn(request)), "scans"))
+        }
+        router.get("/scans/diff") { request, _ in
+            let diff = try await Self.diff(request, source: source)
+            return Responses.html(views.render(DiffView(diff, signedIn: signedIn(request)), "diff"))
+        }
+        router.get("/organisation") { request, _ in
+            Responses.html(views.render(OrganisationView(try await source.assessment(), signedIn: signedIn(request)), "organisation"))
+        }
+        router.get("/static/app.css") { _, _ in
+            var response = Responses.html(StylesheetTemplate.css)
+            response.headers[.contentType] = "text/css; charset=utf-8"
+            return response
+        }
+    }
+
+    static func hostParameters(_ request: Request) throws -> (String?, String, Int) {
+        let q = try QueryParameters(request)
+        guard let address = try q.text("address", maxLength: 255) else { throw QueryParameters.bad("'address' is required (an IP address or host name)") }
+        guard let port = try q.integer("port", in: 0...65535) else { throw QueryParameters.bad("'port' is required (0 to 65535)") }
+        return (try q.text("scan"), address, port)
+    }
+
+    static func diff(_ request: Request, source: any DashboardDataSource) async throws -> ScanDiff {
+        let q = try QueryParameters(request)
+        let scans = try await source.scans()
+        guard let to = try q.text("to") ?? scans.last?.name else { throw DashboardError.noScans }
+        guard let from = try q.text("from") ?? (scans.count >= 2 ? scans[scans.count - 2].name : nil) else {
+            throw QueryParameters.bad("'from' is required: there is only one scan")
+        }
+        return try await source.diff(from: from, to: to, finding: try q.finding(), limit: try q.integer("limit", in: 1...10_000) ?? 200)
+    }
+}
