@@ -14,7 +14,7 @@ public struct ExScope: AsyncParsableCommand {
         version: ExScopeVersion.current,
         subcommands: [ScanCommand.self, BuildCommand.self, BuildsCommand.self, ImportCommand.self, ReportCommand.self,
                       ScansCommand.self, ReassessCommand.self, NotifyCommand.self, DiffCommand.self, HistoryCommand.self,
-                      ServeCommand.self, AssessCommand.self, HybridCommand.self, HuntCommand.self]
+                      ServeCommand.self, DemoCommand.self, AssessCommand.self, HybridCommand.self, HuntCommand.self]
     )
 
     public init() {}
