@@ -167,8 +167,9 @@ extension ResultStore {
     public func host(id: Int64) async throws -> HostDetail? {
         let sql = """
             SELECT \(Self.summaryColumns), s.name, v.vulnerable, v.patched, v.indeterminate, v.not_affected, v.verdict_note, v.as_of,
-                v.catalog_date, o.hybrid_likely, o.tenant_id, o.raw
-            FROM observation o JOIN verdict v ON v.observation_id = o.id JOIN scan s ON s.id = o.scan_id WHERE o.id = ?
+                v.catalog_date, o.hybrid_likely, o.tenant_id, r.raw
+            FROM observation o JOIN verdict v ON v.observation_id = o.id JOIN scan s ON s.id = o.scan_id
+            LEFT JOIN observation_raw r ON r.observation_id = o.id WHERE o.id = ?
             """
         guard let row = try await rows(SQLQuery(sql, [.int(id)])).first else { return nil }
         var findings: [String: String] = [:]

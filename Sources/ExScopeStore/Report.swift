@@ -141,7 +141,9 @@ extension ResultStore {
             filter += " AND v.\(Self.column(for: status)) LIKE ?"
             arguments.append(.text("% \(finding) %"))
         }
-        let from = "FROM observation o JOIN verdict v ON v.observation_id = o.id"
+        // Every observation has a verdict row; the join is needed only when a verdict column is read.
+        let needsVerdict = request.filter != nil || ![.country, .asn, .build].contains(request.by)
+        let from = needsVerdict ? "FROM observation o JOIN verdict v ON v.observation_id = o.id" : "FROM observation o"
         let totalRow = try await rows(SQLQuery("SELECT COUNT(DISTINCT \(hostKey)) \(from) WHERE \(filter)", arguments)).first
         let total = totalRow?.int(0) ?? 0
         var groups: [ReportRow] = []

@@ -110,15 +110,14 @@ public enum StoreStatements {
     public static let upsertObservation = """
         INSERT INTO observation (scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected,
             exchange_online, confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id,
-            country, asn, as_org, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            country, asn, as_org)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (scan_id, target_key) DO UPDATE SET
             observed_at = excluded.observed_at, duration_ms = excluded.duration_ms, status = excluded.status,
             detected = excluded.detected, exchange_online = excluded.exchange_online, confidence = excluded.confidence,
             build = excluded.build, build_precision = excluded.build_precision, anomalies = excluded.anomalies,
             server_name = excluded.server_name, server_key = excluded.server_key, hybrid_likely = excluded.hybrid_likely,
-            tenant_id = excluded.tenant_id, country = excluded.country, asn = excluded.asn, as_org = excluded.as_org,
-            raw = excluded.raw
+            tenant_id = excluded.tenant_id, country = excluded.country, asn = excluded.asn, as_org = excluded.as_org
         RETURNING id
         """
 
@@ -127,8 +126,13 @@ public enum StoreStatements {
          .of(row.durationMs), .text(row.status), .of(row.detected), .of(row.exchangeOnline), .of(confidenceRank(row.confidence)),
          .of(row.build), .text(row.precision), .text(row.anomalies.isEmpty ? "" : " " + row.anomalies.joined(separator: " ") + " "),
          .of(row.serverName), .text(row.serverKey), .of(row.hybridLikely), .of(row.tenantId), .of(row.country), .of(row.asn),
-         .of(row.asOrganization), .text(row.raw)]
+         .of(row.asOrganization)]
     }
+
+    public static let upsertRaw = """
+        INSERT INTO observation_raw (observation_id, raw) VALUES (?, ?)
+        ON CONFLICT (observation_id) DO UPDATE SET raw = excluded.raw
+        """
 
     public static let upsertVerdict = """
         INSERT INTO verdict (observation_id, scan_id, product, product_id, cu, update_name, support, verdict_note, hybrid_status,

@@ -170,6 +170,8 @@ public final class SQLiteStore: ResultStore {
         guard let id = try Int64.fetchOne(observation, arguments: arguments(StoreStatements.observationArguments(row, scan: scan))) else {
             throw StoreError("cannot store \(row.targetKey)")
         }
+        let raw = try db.cachedStatement(sql: StoreStatements.upsertRaw)
+        try raw.execute(arguments: [id, row.raw])
         let verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict)
         try verdict.execute(arguments: arguments(StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)))
     }

@@ -178,12 +178,14 @@ public final class PostgresStore: ResultStore {
         let ids = try await run(SQLQuery(observations, unique.flatMap { StoreStatements.observationArguments($0, scan: scan) }))
         var idByKey: [String: Int64] = [:]
         for row in ids { if let key = row.text(1), let id = row.int(0) { idByKey[key] = Int64(id) } }
-        var arguments: [SQLValue] = []
+        var arguments: [SQLValue] = [], raws: [SQLValue] = []
         for row in unique {
             guard let id = idByKey[row.targetKey] else { throw StoreError("cannot store \(row.targetKey)") }
             arguments += StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)
+            raws += [.int(id), .text(row.raw)]
         }
         _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertVerdict, rows: unique.count), arguments))
+        _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertRaw, rows: unique.count), raws))
     }
 
     private func transaction<T>(_ body: () async throws -> T) async throws -> T {

@@ -3,6 +3,7 @@
 import ExScopeCLI
 import ExScopeCore
 import ExScopeGeo
+import ExScopeStore
 import ExScopeTesting
 import Foundation
 
@@ -16,7 +17,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 let count = Int(ProcessInfo.processInfo.environment["EXSCOPE_BENCH_RESULTS"] ?? "") ?? 1_000_000
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-bench-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: folder) }
+defer { if ProcessInfo.processInfo.environment["EXSCOPE_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: folder) } }
 
 // 1. A synthetic scan of `count` vulnerable hosts (the August 2025 mix, repeated).
 let generator = ExposureTableGenerator.august2025()
@@ -29,6 +30,15 @@ try Data(generator.rangeFile().utf8).write(to: rangeFile)
 let store = folder.appendingPathComponent("bench.sqlite").path
 let bytes = (try FileManager.default.attributesOfItem(atPath: scanFile.path)[.size] as? Int) ?? 0
 print("input: \(count) results, \(bytes / 1_000_000) MB of JSON Lines")
+
+// 2a. Decoding alone (the strict line reader), to tell parsing from storing.
+let decoder = ScanLineDecoder()
+var decoded = 0
+let decodeSample = lines.prefix(100_000)
+let decodeTime = try await seconds {
+    for line in decodeSample { _ = try decoder.decode(Substring(line)); decoded += 1 }
+}
+print(String(format: "decoding alone: %.0f lines/s", Double(decoded) / decodeTime))
 
 // 2. Import + enrichment through the real command.
 let importTime = await seconds {

@@ -41,21 +41,19 @@ struct ImportCommand: AsyncParsableCommand {
             options[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         for file in files {
-            let bytes: Data
-            do {
-                bytes = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                    : try Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe)
-            } catch {
-                throw ExScopeFailure.badInput("cannot read \(file): \(CatalogOptions.describe(error))")
+            var feed: ImportFeed
+            if file == "-" {
+                feed = ImportFeed(bytes: FileHandle.standardInput.readDataToEndOfFile(), file: file, enricher: enricher)
+            } else {
+                feed = ImportFeed(mapped: try MappedFile(path: file), file: file, enricher: enricher)
             }
             do {
-                let first = try ImportFeed.peek(bytes, file: file)
+                let first = try feed.peek()
                 let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 var fileOptions = options
                 fileOptions["file"] = file
                 let scan = ScanInfo(name: name, startedAt: first.timestamp ?? StoreTime.now(), targets: file, options: fileOptions,
                                     source: options["synthetic"] == "true" ? "synthetic" : "import", enrichment: enricher.sourceDescription)
-                var feed = ImportFeed(bytes: bytes, file: file, enricher: enricher)
                 let started = ContinuousClock.now
                 let summary = try await storeOperation { try await store.importResults(scan: scan, feed: &feed) }
                 let seconds = (ContinuousClock.now - started).seconds

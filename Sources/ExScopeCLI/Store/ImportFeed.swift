@@ -12,7 +12,8 @@ struct ImportLineError: Error {
 
 /// The rows of one JSON Lines file, decoded and located one at a time.
 struct ImportFeed: ResultFeed {
-    private let bytes: Data
+    private let bytes: Data?
+    private let mapped: MappedFile?
     private let file: String
     private let enricher: GeoEnricher
     private let decoder = ScanLineDecoder()
@@ -22,14 +23,29 @@ struct ImportFeed: ResultFeed {
 
     init(bytes: Data, file: String, enricher: GeoEnricher) {
         self.bytes = bytes
+        mapped = nil
         self.file = file
         self.enricher = enricher
         offset = 0
     }
 
+    /// A feed over a mapped file.
+    init(mapped: MappedFile, file: String, enricher: GeoEnricher) {
+        bytes = nil
+        self.mapped = mapped
+        self.file = file
+        self.enricher = enricher
+        offset = 0
+    }
+
+    private func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let mapped { return try body(mapped.bytes) }
+        return try (bytes ?? Data()).withUnsafeBytes(body)
+    }
+
     /// The first record's `scan` field and timestamp, read before the import starts.
-    static func peek(_ bytes: Data, file: String) throws -> (scan: String?, timestamp: String?) {
-        var feed = ImportFeed(bytes: bytes, file: file, enricher: .none)
+    func peek() throws -> (scan: String?, timestamp: String?) {
+        var feed = self
         guard let row = try feed.nextDecoded() else { return (nil, nil) }
         return (row.scan, row.row.observedAt)
     }
@@ -37,10 +53,10 @@ struct ImportFeed: ResultFeed {
     /// The next non-blank line, decoded. The file's bytes are read through one pointer
     /// (no `Data` slices: they are slow per byte, and files beyond 2 GiB are common here).
     private mutating func nextDecoded() throws -> (row: ResultRow, scan: String?)? {
-        let total = bytes.count
+        let total = withBytes { $0.count }
         while offset < total {
             let start = offset
-            let result: (row: ResultRow, scan: String?)?? = try bytes.withUnsafeBytes { raw in
+            let result: (row: ResultRow, scan: String?)?? = try withBytes { raw in
                 guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
                 let remaining = total - start
                 let newline = memchr(base + start, 0x0A, remaining).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? total

@@ -18,7 +18,7 @@ enum StoreDashboardSource {
         var locations: [String: HostLocation] = [:]
         for summary in try await store.scans() {
             let rows = try await store.rows(SQLQuery(
-                "SELECT o.raw, o.country, o.asn, o.as_org FROM observation o WHERE o.scan_id = ? ORDER BY o.id",
+                "SELECT r.raw, o.country, o.asn, o.as_org FROM observation o JOIN observation_raw r ON r.observation_id = o.id WHERE o.scan_id = ? ORDER BY o.id",
                 [.int(summary.id)]))
             var records: [ScanRecord] = []
             records.reserveCapacity(rows.count)
