@@ -128,7 +128,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "exscope", dependencies: ["ExScopeCLI"]),
+        // The thin executable: the only place logging is bootstrapped.
+        .executableTarget(name: "exscope", dependencies: ["ExScopeCLI", .product(name: "Logging", package: "swift-log")]),
         // The fleet simulator as a program, for benchmarks, demos and manual scans.
         .executableTarget(
             name: "exscope-sim",
