@@ -173,7 +173,7 @@ struct ScanCommand: AsyncParsableCommand {
         let sink = try ResultSink(path: output, format: format, failOn: failOn, allStatuses: allStatuses,
                                   truncateTo: checkpoint?.outputBytes)
         let stop = StopFlag()
-        let session = ScanSession(sink: sink, checkpointPath: output.flatMap { $0 == "-" ? nil : Checkpoint.path(for: $0) },
+        let session = ScanSession(sink: sink, checkpointPath: output.flatMap { Self.isRegularOutput($0) ? Checkpoint.path(for: $0) : nil },
                                   fingerprint: fingerprint, resumed: checkpoint, asOf: asOf, catalogDate: catalog.date)
         let total = plan.map { ($0.size + UInt64(shardSpec.count) - 1) / UInt64(shardSpec.count) }
         let progressMode: ProgressReporter.Mode = quiet ? .off : (progress ?? Terminal.stderrIsTTY) ? .bar : (progress == false ? .off : .lines)
@@ -271,6 +271,14 @@ struct ScanCommand: AsyncParsableCommand {
         } catch let error as TargetError {
             throw ExScopeFailure.badInput(error.reason)
         }
+    }
+
+    /// A checkpoint goes only beside a regular file (or one about to be created), never beside a
+    /// device such as /dev/null or standard output.
+    static func isRegularOutput(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        guard let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else { return true }
+        return type == .typeRegular
     }
 
     static func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
