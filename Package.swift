@@ -1,6 +1,16 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// HTTP over TLS on SwiftNIO, with certificates: what the scanner and the simulated servers share.
+let httpOverTLS: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    .product(name: "X509", package: "swift-certificates"),
+    .product(name: "SwiftASN1", package: "swift-asn1"),
+]
+
 let package = Package(
     name: "exscope",
     platforms: [.macOS(.v15)],
@@ -36,30 +46,16 @@ let package = Package(
         // The scanner: targets, probes and the runner on SwiftNIO.
         .target(
             name: "ExScopeProbes",
-            dependencies: [
-                "ExScopeCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            dependencies: ["ExScopeCore"] + httpOverTLS + [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Fleet simulator and fake servers (Exchange, hostile) for tests, benchmarks and the demo.
         .target(
             name: "ExScopeTesting",
-            dependencies: [
-                "ExScopeCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
+            dependencies: ["ExScopeCore"] + httpOverTLS + [
                 .product(name: "Crypto", package: "swift-crypto"),
                 // RSA-2048 keys for handshakes that cost what real Exchange certificates cost.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -61,7 +61,7 @@ final class ScanSession {
             inFlight[key] = count > 1 ? count - 1 : nil
         }
         let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
-        count(record)
+        counts.add(record, failOn: sink.failOn)
         let written = try sink.write(record)
         if written { counts.written += 1 }
         if ContinuousClock.now - lastCheckpoint > .seconds(1) { try saveCheckpoint() }
@@ -86,27 +86,30 @@ final class ScanSession {
                                     outputBytes: sink.bytesWritten)
         try checkpoint.save(to: checkpointPath)
     }
+}
 
-    private func count(_ record: ScanRecord) {
-        counts.results += 1
-        counts.byStatus[record.status, default: 0] += 1
+extension ScanSession.Counts {
+    /// Counts one result; `failOn` is `--fail-on` (a finding id or `any`), if given.
+    mutating func add(_ record: ScanRecord, failOn: String?) {
+        results += 1
+        byStatus[record.status, default: 0] += 1
         guard let exchange = record.exchange, exchange.detected else { return }
         if exchange.exchangeOnline {
-            counts.online += 1
+            online += 1
             return
         }
-        counts.onPremises += 1
+        onPremises += 1
         switch record.finding("CVE-2025-53786") {
-        case .vulnerable: counts.hybridVulnerable += 1
-        case .patched: counts.hybridPatched += 1
-        case .indeterminate: counts.hybridIndeterminate += 1
+        case .vulnerable: hybridVulnerable += 1
+        case .patched: hybridPatched += 1
+        case .indeterminate: hybridIndeterminate += 1
         default: break
         }
-        if let failOn = sink.failOn {
+        if let failOn {
             let hit = failOn.lowercased() == "any"
                 ? record.findings.contains { $0.status == .vulnerable }
                 : record.findings.contains { $0.id.caseInsensitiveCompare(failOn) == .orderedSame && $0.status == .vulnerable }
-            if hit { counts.gateHits += 1 }
+            if hit { gateHits += 1 }
         }
     }
 }

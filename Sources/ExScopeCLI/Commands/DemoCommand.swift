@@ -75,12 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
         var counts = ScanSession.Counts()
         try await ScanRunner(prober: prober, concurrency: 200).run(targets) { outcome in
             let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalog.date)
-            counts.results += 1
-            counts.byStatus[record.status, default: 0] += 1
-            if record.exchange?.detected == true && record.exchange?.exchangeOnline == false {
-                counts.onPremises += 1
-                if record.finding("CVE-2025-53786") == .vulnerable { counts.hybridVulnerable += 1 }
-            }
+            counts.add(record, failOn: nil)
             if ResultSink.answered.contains(record.status) { try await sink.add(record) }
             reporter.update(counts)
         }
