@@ -53,19 +53,27 @@ final class ScanSession {
         if let target, target.exclusion == nil { inFlight[Checkpoint.Target(target), default: 0] += 1 }
     }
 
-    /// Writes and counts one result; returns the record and whether it was written.
+    /// Counts one result and writes it unless its status is filtered out; returns the record if written.
     @discardableResult
-    func finished(_ outcome: HostOutcome) throws -> (record: ScanRecord, written: Bool) {
+    func finished(_ outcome: HostOutcome) throws -> ScanRecord? {
         let key = Checkpoint.Target(outcome.target)
         if let count = inFlight[key] {
             inFlight[key] = count > 1 ? count - 1 : nil
         }
-        let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
-        counts.add(record, failOn: sink.failOn)
-        let written = try sink.write(record)
-        if written { counts.written += 1 }
+        var record: ScanRecord?
+        if sink.writes(outcome.status) {
+            let written = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
+            counts.add(written, failOn: sink.failOn)
+            try sink.write(written)
+            counts.written += 1
+            record = written
+        } else {
+            // Most targets of a sweep refuse and are not written: count them without building a record.
+            counts.results += 1
+            counts.byStatus[outcome.status, default: 0] += 1
+        }
         if ContinuousClock.now - lastCheckpoint > .seconds(1) { try saveCheckpoint() }
-        return (record, written)
+        return record
     }
 
     /// Flushes the final checkpoint: removed after a complete scan, kept after an interruption.
@@ -82,6 +90,7 @@ final class ScanSession {
     private func saveCheckpoint() throws {
         lastCheckpoint = .now
         guard let checkpointPath else { return }
+        try sink.flush()
         let checkpoint = Checkpoint(fingerprint: fingerprint, position: position, inFlight: Array(inFlight.keys),
                                     outputBytes: sink.bytesWritten)
         try checkpoint.save(to: checkpointPath)
@@ -123,8 +132,11 @@ final class ResultSink {
     private let allStatuses: Bool
     private let encoder: JSONEncoder
     private var wroteHeader = false
-    /// The output's length, for the checkpoint.
+    /// The output's length on disk, for the checkpoint (``flush()`` first).
     private(set) var bytesWritten: UInt64 = 0
+    /// Lines not yet written: one write per line would cost a system call per result.
+    private var pending = Data()
+    private var lastFlush = ContinuousClock.now
 
     /// Statuses written without --all-statuses: the target answered.
     static let answered: Set<ScanStatus> = [.success, .tlsError, .ioTimeout, .protocolError, .limitExceeded]
@@ -168,35 +180,47 @@ final class ResultSink {
         }
     }
 
-    /// Writes one record unless its status is filtered out; returns whether it was written.
-    func write(_ record: ScanRecord) throws -> Bool {
-        guard allStatuses || Self.answered.contains(record.status) else { return false }
-        let line: String
+    /// Whether results with this status are written (all of them with --all-statuses).
+    func writes(_ status: ScanStatus) -> Bool { allStatuses || Self.answered.contains(status) }
+
+    /// Writes one record.
+    func write(_ record: ScanRecord) throws {
         switch format {
         case .jsonl:
-            line = String(decoding: try encoder.encode(record), as: UTF8.self)
+            try emit(Array(encoder.encode(record)))
         case .table:
             if !wroteHeader {
                 try emit(ScanTable.header)
                 wroteHeader = true
             }
-            line = ScanTable.row(record)
+            try emit(ScanTable.row(record))
         }
-        try emit(line)
-        return true
     }
 
-    private func emit(_ line: String) throws {
-        let data = Data((line + "\n").utf8)
+    private func emit(_ line: String) throws { try emit(Array(line.utf8)) }
+
+    private func emit(_ line: [UInt8]) throws {
+        pending.append(contentsOf: line)
+        pending.append(UInt8(ascii: "\n"))
+        // Results still reach a reader within a fraction of a second.
+        if pending.count >= 64 * 1024 || ContinuousClock.now - lastFlush >= .milliseconds(200) { try flush() }
+    }
+
+    /// Writes every pending line.
+    func flush() throws {
+        lastFlush = .now
+        guard !pending.isEmpty else { return }
         do {
-            try handle.write(contentsOf: data)
+            try handle.write(contentsOf: pending)
         } catch {
             throw ExScopeFailure.runFailure("cannot write results: \(CatalogOptions.describe(error))")
         }
-        bytesWritten += UInt64(data.count)
+        bytesWritten += UInt64(pending.count)
+        pending.removeAll(keepingCapacity: true)
     }
 
     func close() throws {
+        try flush()
         if ownsHandle { try? handle.synchronize(); try? handle.close() }
     }
 }

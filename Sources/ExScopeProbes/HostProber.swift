@@ -46,6 +46,9 @@ public struct HostProber: Sendable {
         // The scanner records certificates; it must finish handshakes with broken ones to report on them.
         tls.certificateVerification = .none
         tls.minimumTLSVersion = .tlsv1
+        // Classical key exchange only: Exchange's SChannel offers X25519 and the NIST curves, and a
+        // post-quantum hybrid share would more than double the client's handshake cost per host.
+        tls.curves = [.x25519, .secp256r1, .secp384r1]
         tlsContext = try NIOSSLContext(configuration: tls)
     }
 
@@ -67,8 +70,9 @@ public struct HostProber: Sendable {
             outcome.error = exclusion
             return outcome
         }
+        var plan = Plan(configuration: configuration)
         do {
-            try await run(target, into: &outcome, deadline: start + Self.duration(configuration.timeouts.host), clock: clock)
+            try await run(target, plan: &plan, into: &outcome, deadline: start + Self.duration(configuration.timeouts.host), clock: clock)
         } catch {
             if outcome.evidence.responses.isEmpty {
                 outcome.status = error.status
@@ -77,13 +81,13 @@ public struct HostProber: Sendable {
         }
         if !outcome.evidence.responses.isEmpty {
             outcome.status = .success
-            outcome.profile = Fingerprinter.classify(outcome.evidence, catalog: catalog, asOf: asOf)
+            outcome.profile = plan.profile(of: outcome.evidence, catalog: catalog, asOf: asOf)
         }
         outcome.duration = clock.now - start
         return outcome
     }
 
-    private func run(_ target: ScanTarget, into outcome: inout HostOutcome, deadline: ContinuousClock.Instant,
+    private func run(_ target: ScanTarget, plan: inout Plan, into outcome: inout HostOutcome, deadline: ContinuousClock.Instant,
                      clock: ContinuousClock) async throws(ProbeError) {
         let address: IPAddress
         if let known = target.address {
@@ -95,7 +99,6 @@ public struct HostProber: Sendable {
             throw ProbeError(.dnsError, "target has neither an address nor a name")
         }
         let tls = configuration.plainHTTPPorts.contains(target.port) ? nil : tlsContext
-        var plan = Plan(configuration: configuration)
         var requests = 0
         while let step = plan.next(after: outcome.evidence, catalog: catalog, asOf: asOf) {
             // Each connection serves as many steps as the server allows.
@@ -180,6 +183,9 @@ struct Plan: Sendable {
     let configuration: ProbeConfiguration
     private var done: [Step.Kind] = []
     private var returned: Step?
+    /// The last classification and how many responses it saw: classifying is most of a host's
+    /// CPU cost, and the final profile is usually the one the last decision already made.
+    private var classified: (responses: Int, profile: HostProfile)?
 
     init(configuration: ProbeConfiguration) { self.configuration = configuration }
 
@@ -201,10 +207,18 @@ struct Plan: Sendable {
         return kind.map(Step.init)
     }
 
-    private func decide(_ evidence: HostEvidence, catalog: Catalog, asOf: CalendarDate) -> Step.Kind? {
+    /// The profile of `evidence`, classified again only when responses arrived since the last time.
+    mutating func profile(of evidence: HostEvidence, catalog: Catalog, asOf: CalendarDate) -> HostProfile {
+        if let classified, classified.responses == evidence.responses.count { return classified.profile }
+        let profile = Fingerprinter.classify(evidence, catalog: catalog, asOf: asOf)
+        classified = (evidence.responses.count, profile)
+        return profile
+    }
+
+    private mutating func decide(_ evidence: HostEvidence, catalog: Catalog, asOf: CalendarDate) -> Step.Kind? {
         if !done.contains(.owa) { return .owa }
         if !done.contains(.logon) { return .logon }
-        let profile = Fingerprinter.classify(evidence, catalog: catalog, asOf: asOf)
+        let profile = profile(of: evidence, catalog: catalog, asOf: asOf)
         // Conclusive: clearly not Exchange, or Exchange Online (never counted). A reverse proxy's
         // pre-authentication page hides OWA but usually passes /EWS/ and /Autodiscover/ through.
         let behindProxy = profile.evidence.contains { $0.source == .preAuthPage }

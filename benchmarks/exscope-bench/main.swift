@@ -8,6 +8,7 @@ let benches: [(String, () throws -> Void)] = [
     ("catalog", CatalogBench.run),
     ("verdict", VerdictBench.run),
     ("fingerprint", FingerprintBench.run),
+    ("record", RecordBench.run),
 ]
 var ran = false
 for (name, bench) in benches where which == "all" || which == name {

@@ -190,8 +190,7 @@ struct ScanCommand: AsyncParsableCommand {
         defer { interrupt.cancel() }
 
         let summary = try await runner.run(targets, onTaken: { session.taken($0, $1) }, onResult: { outcome in
-            let (record, written) = try session.finished(outcome)
-            if written, let storeSink { try await storeSink.add(record) }
+            if let record = try session.finished(outcome), let storeSink { try await storeSink.add(record) }
             reporter.update(session.counts)
         })
         reporter.finish()

@@ -44,6 +44,8 @@ public enum ScriptPayloads {
 /// Turns a request into the response a persona gives. Pure apart from
 /// request ids, challenges and the Date header.
 struct PersonaResponder: Sendable {
+    /// Shared by every simulated host of the process.
+    static let pages = HostTemplates()
     let persona: Persona
     /// The address the host lives on, used when a request has no Host header.
     let address: String
@@ -125,23 +127,26 @@ struct PersonaResponder: Sendable {
             return redirect(server.is2010 ? "https://\(host)/owa/auth/logon.aspx?url=https://\(host)/owa/&reason=0" : logonURL,
                             withVersion: server.versionHeaderOnRedirect || server.is2010)
         case "/owa/auth/logon.aspx":
-            let body: String
+            let body: [UInt8]
             var headers: [(String, String)] = [("Cache-Control", "no-cache, no-store"),
                                                ("Content-Type", "text/html; charset=utf-8"),
                                                ("Expires", "-1"), ("Pragma", "no-cache")]
             headers += common
             headers += [("X-AspNet-Version", server.is2010 ? "2.0.50727" : "4.0.30319"), ("X-Frame-Options", "SAMEORIGIN")]
             if server.is2010 {
-                body = ExchangePages.logon2010(version: server.owaPathVersion, host: host)
+                body = Self.pages.page("logon2010 \(server.owaPathVersion)", host: host) {
+                    ExchangePages.logon2010(version: server.owaPathVersion, host: $0)
+                }
                 headers += owaVersion
             } else {
                 let pageTitle = title ?? (server.build.minor == 0 ? "Outlook Web App" : "Outlook")
-                body = ExchangePages.logon2013(version: server.owaPathVersion, title: pageTitle, host: host)
+                body = Self.pages.page("logon2013 \(server.owaPathVersion) \(pageTitle)", host: host) {
+                    ExchangePages.logon2013(version: server.owaPathVersion, title: pageTitle, host: $0)
+                }
             }
             headers += powered
-            let bytes = Array(body.utf8)
-            headers.append(("Content-Length", String(bytes.count)))
-            return SimulatedResponse(status: 200, reason: "OK", headers: headers, body: bytes)
+            headers.append(("Content-Length", String(body.count)))
+            return SimulatedResponse(status: 200, reason: "OK", headers: headers, body: body)
         case "/ecp", "/ecp/":
             return redirect("https://\(host)/owa/auth/logon.aspx?replaceCurrent=1&url=https%3a%2f%2f\(host)%2fecp%2f",
                             withVersion: false)
@@ -154,9 +159,11 @@ struct PersonaResponder: Sendable {
             guard full, !server.is2010, folder == "current" || folder == version else {
                 return notFound(common: common + cafe + powered)
             }
-            let body = Array(ExchangePages.exportToolManifest(
-                version: version, token: "b1d1a6c45aa418ce", publisher: "Microsoft Corporation",
-                deployment: "https://\(host)/ecp/\(version)/exporttool/microsoft.exchange.ediscovery.exporttool.application").utf8)
+            let body = Self.pages.page("manifest \(version)", host: host) {
+                ExchangePages.exportToolManifest(
+                    version: version, token: "b1d1a6c45aa418ce", publisher: "Microsoft Corporation",
+                    deployment: "https://\($0)/ecp/\(version)/exporttool/microsoft.exchange.ediscovery.exporttool.application")
+            }
             var headers: [(String, String)] = [("Content-Type", "application/x-ms-application"),
                                                ("Last-Modified", "Tue, 08 Apr 2025 17:22:10 GMT"),
                                                ("Accept-Ranges", "bytes"),

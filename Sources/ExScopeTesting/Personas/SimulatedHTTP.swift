@@ -95,8 +95,8 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
 extension RandomNumberGenerator {
     /// `count` lower-case hex digits.
     mutating func hex(_ count: Int) -> String {
-        let digits = Array("0123456789abcdef")
-        return String((0..<count).map { _ in digits[Int(next() & 15)] })
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: (0..<count).map { _ in digits[Int(next() & 15)] }, as: UTF8.self)
     }
 
     /// A random RFC 4122 version-4 UUID in lower case.
