@@ -180,6 +180,8 @@ public final class GraphClient: Sendable {
                 throw GraphError(.unauthorized, expired
                     ? "the access token has expired (\(graphCode)); get a new token, or sign in with --client-id and a secret or certificate so ExScope can renew it"
                     : "Graph refused the access token for \(method) \(path) (\(graphCode.isEmpty ? "HTTP 401" : graphCode)): \(graphMessage)")
+            case 403 where graphCode == "Authentication_RequestFromNonPremiumTenantOrB2CTenant":
+                throw GraphError(.licenceRequired, "Graph refused \(method) \(path) (\(graphCode)): the tenant has no Entra ID P1 or P2 licence, which this data needs")
             case 403:
                 throw GraphError(.forbidden, "Graph denied \(method) \(path) (\(graphCode.isEmpty ? "HTTP 403" : graphCode)): the app needs the \(permission) permission (application permission, with admin consent; for device code, the signed-in admin also needs a role that allows it)",
                                  missingPermission: permission)

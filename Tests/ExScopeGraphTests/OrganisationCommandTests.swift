@@ -212,6 +212,21 @@ struct Run {
         #expect(!exported.stdout.contains("ExchangeServerApp"))
     }
 
+    @Test func huntWithoutAPremiumLicenceStillReportsTheAudits() async throws {
+        let secret = makeSecret()
+        var tenant = MockGraphTenant.foreignKey(secret: secret)
+        tenant.behaviour.withoutPremiumLicence = true
+        let server = try await MockGraphServer.start(tenant)
+        let run = try Run.exscope(["hunt", "--since", "2025-04-01T00:00:00Z"] + graphArguments(server).dropLast(2),
+                                  environment: ["EXSCOPE_TEST_SECRET": secret])
+        await server.stop()
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("sign-in logs not read"))
+        #expect(run.stderr.contains("Entra ID P1 or P2"))
+        #expect(!run.stderr.contains("AuditLog.Read.All"))
+        #expect(run.stdout.contains("3 audit event(s) and 0 sign-in(s) read; 2 finding(s)."))
+    }
+
     @Test func huntReadsAnExportFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-audits-\(UUID()).json")
         try Data("{\"value\":[\(MockAudits.foreignKeyAdded),\(MockAudits.dedicatedConsent)]}".utf8).write(to: file)

@@ -72,7 +72,12 @@ struct HuntCommand: AsyncParsableCommand {
             do {
                 let reader = AuditReader(client: try graph.client())
                 events = try await reader.events(since: since, until: until)
-                signIns = try await reader.sharedPrincipalSignIns(since: since, until: until)
+                do {
+                    signIns = try await reader.sharedPrincipalSignIns(since: since, until: until)
+                } catch let error as GraphError where error.code == .licenceRequired {
+                    // The directory audits are still worth reporting.
+                    Terminal.error("sign-in logs not read: \(error.message)")
+                }
             } catch {
                 throw graphFailure(error)
             }

@@ -64,6 +64,9 @@ extension MockGraphServer {
         if version == "beta" {
             // Only what ExScope reads from beta: service-principal sign-ins.
             guard resource == "auditLogs/signIns" else { return graphError(404, "Request_ResourceNotFound", "no such resource") }
+            if state.tenant.behaviour.withoutPremiumLicence {
+                return graphError(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license")
+            }
             return page(signIns(state.tenant, query: query), context: "auditLogs/signIns", query: query, resource: resource,
                         pageSize: state.tenant.behaviour.pageSize, base: base, version: version)
         }

@@ -14,6 +14,8 @@ public struct MockGraphTenant: Sendable {
         public var pageSize: Int?
         /// Graph GETs answer with truncated JSON.
         public var malformedJSON = false
+        /// The tenant has no Entra ID P1/P2: sign-in logs answer 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`.
+        public var withoutPremiumLicence = false
         /// The application permissions the signed-in app holds.
         public var permissions: Set<String> = ["Application.Read.All", "Application.ReadWrite.All", "AuditLog.Read.All"]
         public init() {}
