@@ -73,13 +73,17 @@ struct AssessCommand: AsyncParsableCommand {
     static func save(_ report: AssessmentReport, in storeOptions: StoreOptions) async throws {
         do {
             let store = try await storeOptions.open()
-            let stored = StoredAssessment(report: report, document: AssessmentRenderer.json(report), storedAt: StoreTime.now())
-            let id = try await storeOperation { try await store.saveAssessment(stored) }
+            let id = try await storeOperation { try await store.saveAssessment(storable(report)) }
             try? await store.close()
             Terminal.error("assessment #\(id) saved in \(store.displayName); exscope serve shows it on the Organisation page", prefix: false)
         } catch let failure as ExScopeFailure where storeOptions.store == nil {
             Terminal.error("not saving the assessment: \(failure.message)")
         }
+    }
+
+    /// The report as the store keeps it, saved now.
+    static func storable(_ report: AssessmentReport) -> StoredAssessment {
+        StoredAssessment(report: report, document: AssessmentRenderer.json(report), storedAt: StoreTime.now())
     }
 }
 

@@ -120,10 +120,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("")
         }
 
-        let statusCounts = ActionStatus.allCases.compactMap { status -> String? in
-            let count = assessment.actions.filter { $0.status == status }.count
-            return count == 0 ? nil : "\(count) \(status.rawValue)"
-        }
+        let statusCounts = ActionStatus.allCases.compactMap { status in assessment.counts[status].map { "\($0) \(status.rawValue)" } }
         print("Organisation '\(assessment.organizationName ?? "?")' (sample inventory, simulated tenant): \(assessment.overall.rawValue) — \(statusCounts.joined(separator: ", "))\n")
 
         // 6. The HTML report, from the store like the dashboard.
@@ -142,7 +139,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Assesses ``SampleInventory/demo`` against a mock Graph tenant on 127.0.0.1 (the dedicated app
     /// deployed, the shared principal's key still there) and saves the report in `store`.
-    static func assessSample(into store: any ResultStore, catalog: Catalog) async throws -> AssessmentReport {
+    static func assessSample(into store: any ResultStore, catalog: Catalog) async throws -> StoredAssessment {
         let secret = "demo-" + UUID().uuidString
         let server = try await MockGraphServer.start(.dedicatedAppSharedKeysRemain(secret: secret))
         let now = Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
@@ -159,9 +156,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         await server.stop()
         let report = OrganisationAssessor(catalog: catalog, now: now).assess(inventory: inventory, tenant: snapshot)
-        let stored = StoredAssessment(report: report, document: AssessmentRenderer.json(report), storedAt: StoreTime.now())
-        let id = try await storeOperation { try await store.saveAssessment(stored) }
-        Terminal.error("demo: assessed the sample organisation against a simulated Graph tenant on \(server.baseURL); stored as assessment #\(id)", prefix: false)
-        return report
+        var stored = AssessCommand.storable(report)
+        stored.id = try await storeOperation { try await store.saveAssessment(stored) }
+        Terminal.error("demo: assessed the sample organisation against a simulated Graph tenant on \(server.baseURL); stored as assessment #\(stored.id ?? 0)", prefix: false)
+        return stored
     }
 }
