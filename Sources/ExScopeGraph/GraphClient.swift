@@ -5,7 +5,7 @@ public import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// A small Microsoft Graph v1.0 client: JSON GET with `@odata.nextLink` paging, PATCH, retries on
+/// A small Microsoft Graph client (v1.0, and beta where only beta has the data): JSON GET with `@odata.nextLink` paging, PATCH, retries on
 /// 429/503 honouring `Retry-After` (bounded), one token renewal on 401, and errors that name the
 /// missing permission. It never logs or prints a token or secret.
 public final class GraphClient: Sendable {
@@ -62,9 +62,10 @@ public final class GraphClient: Sendable {
     }
 
     /// GETs a whole collection, following `@odata.nextLink`.
-    public func list<T: Decodable>(_ type: T.Type, _ path: String, permission: String) async throws -> [T] {
+    /// - Parameter version: `v1.0`, or `beta` for what only beta has (service-principal sign-ins).
+    public func list<T: Decodable>(_ type: T.Type, _ path: String, permission: String, version: String = "v1.0") async throws -> [T] {
         var items: [T] = []
-        var next: String? = url(path)
+        var next: String? = url(path, version: version)
         var pages = 0
         while let current = next {
             pages += 1
@@ -85,9 +86,9 @@ public final class GraphClient: Sendable {
         _ = try await send(.PATCH, url: url(path), body: json, permission: permission, expect: [200, 204])
     }
 
-    func url(_ path: String) -> String {
+    func url(_ path: String, version: String = "v1.0") -> String {
         let encoded = path.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "'", with: "%27")
-        return "\(environment.graphEndpoint)/v1.0/\(encoded)"
+        return "\(environment.graphEndpoint)/\(version)/\(encoded)"
     }
 
     struct Page<T: Decodable>: Decodable {
@@ -179,6 +180,8 @@ public final class GraphClient: Sendable {
                 throw GraphError(.unauthorized, expired
                     ? "the access token has expired (\(graphCode)); get a new token, or sign in with --client-id and a secret or certificate so ExScope can renew it"
                     : "Graph refused the access token for \(method) \(path) (\(graphCode.isEmpty ? "HTTP 401" : graphCode)): \(graphMessage)")
+            case 403 where graphCode == "Authentication_RequestFromNonPremiumTenantOrB2CTenant":
+                throw GraphError(.licenceRequired, "Graph refused \(method) \(path) (\(graphCode)): the tenant has no Entra ID P1 or P2 licence, which this data needs")
             case 403:
                 throw GraphError(.forbidden, "Graph denied \(method) \(path) (\(graphCode.isEmpty ? "HTTP 403" : graphCode)): the app needs the \(permission) permission (application permission, with admin consent; for device code, the signed-in admin also needs a role that allows it)",
                                  missingPermission: permission)

@@ -38,6 +38,6 @@ public enum GraphPermission {
     public static let read = "Application.Read.All"
     /// Changing the shared service principal's keyCredentials.
     public static let write = "Application.ReadWrite.All"
-    /// Reading directory audits.
+    /// Reading directory audits and sign-in logs.
     public static let audit = "AuditLog.Read.All"
 }

@@ -9,6 +9,8 @@ public struct GraphError: Error, Hashable, CustomStringConvertible {
         case unauthorized
         /// 403: the app lacks a permission.
         case forbidden
+        /// 403: the tenant lacks the licence the data needs (sign-in logs need Entra ID P1 or P2).
+        case licenceRequired = "licence-required"
         case notFound = "not-found"
         /// 429/503 beyond the retry budget.
         case throttled

@@ -75,7 +75,7 @@ public struct ServicePrincipalCleaner: Sendable {
     }
 }
 
-/// Reads Entra directory audits (`AuditLog.Read.All`) for a time window.
+/// Reads Entra directory audits and sign-ins (`AuditLog.Read.All`) for a time window.
 public struct AuditReader: Sendable {
     public let client: GraphClient
 
@@ -86,5 +86,14 @@ public struct AuditReader: Sendable {
         var filter = "category eq 'ApplicationManagement' and activityDateTime ge \(since)"
         if let until { filter += " and activityDateTime le \(until)" }
         return try await client.list(DirectoryAudit.self, "auditLogs/directoryAudits?$filter=\(filter)", permission: GraphPermission.audit)
+    }
+
+    /// Service-principal sign-ins of the shared "Office 365 Exchange Online" principal in `[since, until]`:
+    /// `GET /beta/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '00000002-…' and createdDateTime ge …`
+    /// (beta only; Entra ID P1 or P2 is needed to read sign-in logs).
+    public func sharedPrincipalSignIns(since: Timestamp, until: Timestamp?) async throws -> [SignInEvent] {
+        var filter = "signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '\(HybridIdentifiers.exchangeOnlineAppId)' and createdDateTime ge \(since)"
+        if let until { filter += " and createdDateTime le \(until)" }
+        return try await client.list(SignInEvent.self, "auditLogs/signIns?$filter=\(filter)", permission: GraphPermission.audit, version: "beta")
     }
 }

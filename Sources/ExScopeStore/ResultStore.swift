@@ -77,6 +77,10 @@ public protocol ResultStore: SQLReader {
     /// - Returns: the number of observations judged.
     func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int
 
+    /// Saves an assessment of `exscope assess` (earlier ones are kept).
+    /// - Returns: its id; the highest id is the latest assessment.
+    func saveAssessment(_ assessment: StoredAssessment) async throws -> Int64
+
     /// Deletes a scan and everything in it.
     func deleteScan(named name: String) async throws -> Bool
 

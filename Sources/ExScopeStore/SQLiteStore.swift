@@ -143,6 +143,18 @@ public final class SQLiteStore: ResultStore {
         }
     }
 
+    public func saveAssessment(_ assessment: StoredAssessment) async throws -> Int64 {
+        try wrap {
+            try writer.write { db in
+                guard let id = try Int64.fetchOne(db, sql: StoreStatements.insertAssessment,
+                                                  arguments: Self.arguments(StoreStatements.assessmentArguments(assessment))) else {
+                    throw StoreError("cannot save the assessment")
+                }
+                return id
+            }
+        }
+    }
+
     public func deleteScan(named name: String) async throws -> Bool {
         try wrap {
             try writer.write { db in

@@ -93,6 +93,28 @@ public enum StoreSchema {
         Migration(name: "v2-server-identity-index", statements: [
             "CREATE INDEX observation_server ON observation (scan_id, server_key)",
         ]),
+        // `exscope assess` keeps every ED 25-02 assessment for the dashboard's Organisation page:
+        // the whole `exscope.assessment/1` document plus the columns the history list shows.
+        Migration(name: "v2-assessment", statements: [
+            """
+            CREATE TABLE assessment (
+                id {id},
+                generated_at TEXT NOT NULL,
+                stored_at TEXT NOT NULL,
+                organization_guid TEXT,
+                organization_name TEXT,
+                tenant_id TEXT,
+                overall TEXT NOT NULL,
+                done {int} NOT NULL DEFAULT 0,
+                action_required {int} NOT NULL DEFAULT 0,
+                not_applicable {int} NOT NULL DEFAULT 0,
+                unknown {int} NOT NULL DEFAULT 0,
+                compromise_suspected {int} NOT NULL DEFAULT 0,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX assessment_organization ON assessment (organization_guid, id)",
+        ]),
     ]
 
     /// The names a store written by this version may contain.

@@ -144,6 +144,13 @@ public final class PostgresStore: ResultStore {
         }
     }
 
+    public func saveAssessment(_ assessment: StoredAssessment) async throws -> Int64 {
+        guard let id = try await run(SQLQuery(StoreStatements.insertAssessment, StoreStatements.assessmentArguments(assessment))).first?.int(0) else {
+            throw StoreError("cannot save the assessment")
+        }
+        return Int64(id)
+    }
+
     public func deleteScan(named name: String) async throws -> Bool {
         let deleted = try await run(SQLQuery("DELETE FROM scan WHERE name = ? RETURNING id", [.text(name)]))
         return !deleted.isEmpty

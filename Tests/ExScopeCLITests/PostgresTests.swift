@@ -1,4 +1,6 @@
 import ExScopeCore
+import ExScopeStore
+import ExScopeStorePostgres
 import ExScopeTesting
 import Foundation
 import Testing
@@ -57,6 +59,25 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         #expect(try ExScopeProcess.run(["import", parts[0].path, "--scan-name", name, "--store", url, "--geoip-ranges", scan.rangeFile.path]).status == 0)
         let again = try ExScopeProcess.run(["report", "--scan", name, "--format", "json", "--store", url]).jsonLines().first
         #expect(again?["total"] as? Int == ExposureTableGenerator.august2025Total)
+    }
+
+    @Test func assessSavesTheAssessmentInPostgreSQL() async throws {
+        guard let url = TestPostgres.url else { return }
+        let inventory = try temporaryFile("inventory.json", contents: SampleInventory.demo)
+        defer { try? FileManager.default.removeItem(at: inventory) }
+        let run = try ExScopeProcess.run(["assess", "--inventory", inventory.path, "--now", "2026-11-27T12:00:00Z", "--format", "json", "--store", url])
+        #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("saved in postgres://exscope:***@"))
+        let printed = try JSONDecoder().decode(AssessmentReport.self, from: Data(run.stdout.utf8))
+        let store = try await PostgresStore.connect(url: url)
+        #expect(try await store.appliedMigrations().contains("v2-assessment"))
+        let latest = try #require(try await store.latestAssessment())
+        #expect(latest.report == printed)
+        #expect(latest.organizationGuid == MockGraphTenant.organizationGuid)
+        #expect(latest.overall == printed.overall)
+        #expect(latest.counts.values.reduce(0, +) == printed.actions.count)
+        #expect(try await store.assessments(limit: 1).first?.id == latest.id)
+        try await store.close()
     }
 
     @Test func threeShardsIntoOneStoreEqualOneUnshardedScan() async throws {

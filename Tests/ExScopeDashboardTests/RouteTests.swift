@@ -1,5 +1,6 @@
 import ExScopeCore
 import ExScopeDashboard
+import ExScopeTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -99,6 +100,30 @@ import Testing
             }
             try await client.execute(uri: "/api/nothing-here", method: .get) { response in
                 #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func theOrganisationPageShowsAnAssessReportAndEarlierAssessments() async throws {
+        let inventory = try InventoryReader.read(Array(SampleInventory.demo.utf8))
+        let report = OrganisationAssessor(catalog: try Catalog.bundled(), now: try #require(Timestamp(iso8601: "2026-11-27T12:00:00Z")))
+            .assess(inventory: inventory, tenant: nil)
+        let earlier = AssessmentSummary(generatedAt: "2026-11-01T08:00:00Z", organisation: "Contoso", overall: "action-required",
+                                        counts: ["action-required": 2, "done": 5, "unknown": 0])
+        let assessment = OrganisationAssessment(report, earlier: [earlier])
+        #expect(assessment.items.count == report.actions.count + report.actions.map(\.servers.count).reduce(0, +) + report.warnings.count)
+        let dashboard = try Dashboard(source: InMemoryDataSource(scans: [], assessment: assessment), configuration: .init(token: nil))
+        try await Application(router: dashboard.router()).test(.router) { client in
+            try await client.execute(uri: "/organisation", method: .get) { response in
+                let html = Self.body(response)
+                #expect(html.contains("ED 25-02 for Contoso (demo sample): \(report.overall.rawValue)"))
+                #expect(html.contains("<td>EX02</td>"))
+                #expect(html.contains("Earlier assessments"))
+                #expect(html.contains("<td>2 action-required, 5 done</td>"))
+            }
+            try await client.execute(uri: "/api/organisation", method: .get) { response in
+                let served = try JSONDecoder().decode(OrganisationAssessment.self, from: Data(String(buffer: response.body).utf8))
+                #expect(served == assessment)
             }
         }
     }

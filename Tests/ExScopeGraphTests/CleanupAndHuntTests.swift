@@ -86,6 +86,53 @@ import Testing
         #expect(findings[1].target.contains("Contoso Mail Backup"))
     }
 
+    @Test func findsSignInsOfTheSharedPrincipalWithAKeyAcrossPages() async throws {
+        var tenant = MockGraphTenant.foreignKey(secret: makeSecret())
+        tenant.behaviour.pageSize = 1
+        let server = try await MockGraphServer.start(tenant)
+        defer { Task { await server.stop() } }
+        let signIns = try await AuditReader(client: client(server, secret: tenant.clientSecret))
+            .sharedPrincipalSignIns(since: Timestamp(iso8601: "2025-01-01T00:00:00Z")!, until: nil)
+        // Graph's filter leaves the shared principal's service-principal sign-ins: two, one a page.
+        #expect(signIns.count == 2)
+        #expect(server.requests.filter { $0.path == "/beta/auditLogs/signIns" }.count == 2)
+        let findings = Hunter.analyse(signIns: signIns)
+        #expect(findings.map(\.kind) == [.sharedPrincipalSignIn, .sharedPrincipalSignIn])
+        #expect(findings.map(\.result) == ["failure (700027: Client assertion failed signature validation.)", "success"])
+        let success = findings[1]
+        #expect(success.who == "Office 365 Exchange Online (00000002-0000-0ff1-ce00-000000000000)")
+        #expect(success.from == "203.0.113.8 (Amsterdam, NL)")
+        #expect(success.target == "Office 365 Exchange Online")
+        #expect(success.credential == "clientAssertion, key 9e7d5c3b-1a2b-4c5d-8e9f-0a1b2c3d4e5f, thumbprint DEADBEEF00112233445566778899AABBCCDDEEFF")
+    }
+
+    @Test func aCleanTenantsSignInsAreNotReported() async throws {
+        let tenant = MockGraphTenant.fullyRemediated(secret: makeSecret())
+        let server = try await MockGraphServer.start(tenant)
+        defer { Task { await server.stop() } }
+        let signIns = try await AuditReader(client: client(server, secret: tenant.clientSecret))
+            .sharedPrincipalSignIns(since: Timestamp(iso8601: "2025-01-01T00:00:00Z")!, until: nil)
+        #expect(signIns.isEmpty)
+        // Without Graph's filter too: the dedicated app's certificate sign-in and a user's Outlook on the
+        // web sign-in (the shared principal's appId, no key) are not findings.
+        let everything = try tenant.signIns.map { try JSONDecoder().decode(SignInEvent.self, from: Data($0.utf8)) }
+        #expect(everything.count == 2)
+        #expect(Hunter.analyse(signIns: everything).isEmpty)
+    }
+
+    @Test func readingSignInsWithoutAuditLogReadAllNamesIt() async throws {
+        var tenant = MockGraphTenant.foreignKey(secret: makeSecret())
+        tenant.behaviour.permissions = ["Application.Read.All"]
+        let server = try await MockGraphServer.start(tenant)
+        defer { Task { await server.stop() } }
+        let error = await #expect(throws: GraphError.self) {
+            _ = try await AuditReader(client: client(server, secret: tenant.clientSecret)).sharedPrincipalSignIns(since: testNow, until: nil)
+        }
+        #expect(error?.code == .forbidden)
+        #expect(error?.missingPermission == "AuditLog.Read.All")
+        #expect(error?.message.contains("AuditLog.Read.All") == true)
+    }
+
     @Test func activityNamesMatchWithEitherDash() {
         #expect(Hunter.normalise("Update application \u{2013} Certificates and secrets management") == "update application - certificates and secrets management")
         #expect(Hunter.normalise("Update application - Certificates and secrets management") == "update application - certificates and secrets management")

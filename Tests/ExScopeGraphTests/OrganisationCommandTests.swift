@@ -1,4 +1,7 @@
+@testable import ExScopeCLI
 import ExScopeCore
+import ExScopeDashboard
+import ExScopeStore
 import ExScopeTesting
 import Foundation
 import Testing
@@ -48,7 +51,7 @@ struct Run {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let json = dir.appendingPathComponent("report.json").path, csv = dir.appendingPathComponent("report.csv").path
         let md = dir.appendingPathComponent("report.md").path
-        let run = try Run.exscope(["assess", "--inventory", fixturePath("dedicated-app-shared-keys-remain.json"), "--out", json, "--out", csv, "--out", md]
+        let run = try Run.exscope(["assess", "--no-store", "--inventory", fixturePath("dedicated-app-shared-keys-remain.json"), "--out", json, "--out", csv, "--out", md]
                                   + graphArguments(server), environment: ["EXSCOPE_TEST_SECRET": secret])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("service-principal-clean-up"))
@@ -72,7 +75,7 @@ struct Run {
         let secret = makeSecret()
         let server = try await MockGraphServer.start(.fullyRemediated(secret: secret))
         defer { Task { await server.stop() } }
-        let run = try Run.exscope(["assess", "--inventory", fixturePath("fully-remediated.json"), "--format", "json"] + graphArguments(server),
+        let run = try Run.exscope(["assess", "--no-store", "--inventory", fixturePath("fully-remediated.json"), "--format", "json"] + graphArguments(server),
                                   environment: ["EXSCOPE_TEST_SECRET": secret])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\"needsAction\" : false"))
@@ -128,6 +131,100 @@ struct Run {
         #expect(run.stderr.contains("--force"))
         #expect(server.requests.allSatisfy { $0.method != "PATCH" })
         #expect(server.sharedPrincipal?.keyCredentials.count == 2)
+    }
+
+    @Test func assessSavesEachAssessmentAndTheDashboardShowsTheLatest() async throws {
+        let secret = makeSecret()
+        let env = ["EXSCOPE_TEST_SECRET": secret]
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-assess-store-\(UUID()).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        let before = try await MockGraphServer.start(.dedicatedAppSharedKeysRemain(secret: secret))
+        let first = try Run.exscope(["assess", "--store", store, "--inventory", fixturePath("dedicated-app-shared-keys-remain.json")] + graphArguments(before),
+                                    environment: env)
+        await before.stop()
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(first.stderr.contains("assessment #1 saved in \(store)"))
+        let after = try await MockGraphServer.start(.fullyRemediated(secret: secret))
+        let second = try Run.exscope(["assess", "--store", store, "--inventory", fixturePath("fully-remediated.json"), "--format", "json"]
+                                     + graphArguments(after).dropLast(2) + ["--now", "2026-11-28T12:00:00Z"], environment: env)
+        await after.stop()
+        #expect(second.status == 0, "\(second.stderr)")
+
+        // What exscope serve shows: the latest assessment, the earlier one in its history.
+        let source = try SQLiteStore(path: store)
+        let printed = try JSONDecoder().decode(AssessmentReport.self, from: Data(second.stdout.utf8))
+        #expect(try await source.latestAssessment()?.report == printed)
+        let page = try #require(try await StoreDashboardSource.storedAssessment(source))
+        #expect(page.title == "ED 25-02 for Contoso: \(printed.overall.rawValue)")
+        #expect(page.generatedAt == "2026-11-28T12:00:00Z")
+        #expect(page.items.contains { $0.scope == "organisation" && $0.action == ActionID.servicePrincipalCleanUp.title && $0.status == "done" })
+        #expect(page.items.contains { $0.scope == "EX01" && $0.action == ActionID.latestCUAndHotfix.title })
+        #expect(page.earlier.map(\.generatedAt) == ["2026-11-27T12:00:00Z"])
+        #expect(page.earlier.first?.overall == "action-required")
+        #expect((page.earlier.first?.counts["action-required"] ?? 0) >= 1)
+        let data = try await StoreDashboardSource.load(source, catalog: catalog, asOf: CalendarDate(year: 2026, month: 11, day: 28)!, assessment: nil)
+        #expect(try await data.assessment() == page)
+        try await source.close()
+        for text in [first.stderr, second.stderr] { #expect(!text.contains(secret)) }
+    }
+
+    @Test func aStoreThatCannotBeOpenedLosesNoOutput() throws {
+        let inventory = ["--inventory", fixturePath("fully-remediated.json"), "--now", "2026-11-27T12:00:00Z", "--format", "json"]
+        // Named with --store: the report is printed, then exit 3 with one line.
+        let named = try Run.exscope(["assess", "--store", "/dev/null/exscope.sqlite"] + inventory)
+        #expect(named.status == 3)
+        #expect(named.stdout.contains("\"schema\" : \"exscope.assessment/1\""))
+        #expect(named.stderr.split(separator: "\n").count == 1)
+        #expect(named.stderr.contains("/dev/null/exscope.sqlite"))
+        // The default store: a warning, and the report's own exit code.
+        let fallback = try Run.exscope(["assess"] + inventory, environment: ["EXSCOPE_STORE": "/dev/null/exscope.sqlite"])
+        #expect(fallback.status == 1 || fallback.status == 0)
+        #expect(fallback.stdout.contains("\"schema\" : \"exscope.assessment/1\""))
+        #expect(fallback.stderr.contains("not saving the assessment"))
+    }
+
+    @Test func huntReportsSignInsOfTheSharedPrincipalLiveAndFromAnExport() async throws {
+        let secret = makeSecret()
+        let suspicious = try await MockGraphServer.start(.foreignKey(secret: secret))
+        let live = try Run.exscope(["hunt", "--since", "2025-04-01T00:00:00Z"] + graphArguments(suspicious).dropLast(2),
+                                   environment: ["EXSCOPE_TEST_SECRET": secret])
+        await suspicious.stop()
+        #expect(live.status == 1, "\(live.stderr)")
+        #expect(live.stdout.contains("3 audit event(s) and 2 sign-in(s) read; 4 finding(s)."))
+        #expect(live.stdout.contains("shared-principal-sign-in  Service principal sign-in"))
+        #expect(live.stdout.contains("credential: clientAssertion, key 9e7d5c3b-1a2b-4c5d-8e9f-0a1b2c3d4e5f"))
+
+        let clean = try await MockGraphServer.start(.fullyRemediated(secret: secret))
+        let quiet = try Run.exscope(["hunt", "--since", "2025-04-01T00:00:00Z", "--format", "json"] + graphArguments(clean).dropLast(2),
+                                    environment: ["EXSCOPE_TEST_SECRET": secret])
+        await clean.stop()
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stdout.isEmpty)
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-signins-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("{\"value\":[\(MockSignIns.dedicatedApp),\(MockSignIns.outlookOnTheWeb),\(MockSignIns.foreignKey)]}".utf8).write(to: file)
+        let exported = try Run.exscope(["hunt", "--sign-in-file", file.path, "--format", "json"])
+        #expect(exported.status == 1, "\(exported.stderr)")
+        let lines = exported.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\"kind\":\"shared-principal-sign-in\"") == true)
+        #expect(!exported.stdout.contains("ExchangeServerApp"))
+    }
+
+    @Test func huntWithoutAPremiumLicenceStillReportsTheAudits() async throws {
+        let secret = makeSecret()
+        var tenant = MockGraphTenant.foreignKey(secret: secret)
+        tenant.behaviour.withoutPremiumLicence = true
+        let server = try await MockGraphServer.start(tenant)
+        let run = try Run.exscope(["hunt", "--since", "2025-04-01T00:00:00Z"] + graphArguments(server).dropLast(2),
+                                  environment: ["EXSCOPE_TEST_SECRET": secret])
+        await server.stop()
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("sign-in logs not read"))
+        #expect(run.stderr.contains("Entra ID P1 or P2"))
+        #expect(!run.stderr.contains("AuditLog.Read.All"))
+        #expect(run.stdout.contains("3 audit event(s) and 0 sign-in(s) read; 2 finding(s)."))
     }
 
     @Test func huntReadsAnExportFile() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExScopeCore
 import ExScopeGraph
+import ExScopeStore
 import Foundation
 
 /// `exscope assess`: the ED 25-02 report from the inventory and Entra.
@@ -9,8 +10,10 @@ struct AssessCommand: AsyncParsableCommand {
         commandName: "assess",
         abstract: "Combine the on-premises inventory and Entra (Graph) into the ED 25-02 report.",
         discussion: """
-            Read-only. Graph permission: Application.Read.All. Exit 1 when any action is \
-            action-required or compromise-suspected, 0 otherwise; 2 bad input; 3 the run failed.
+            Read-only. Graph permission: Application.Read.All. The report is also saved in the store \
+            (--store, default as for scan; --no-store to skip) for the dashboard's Organisation page. \
+            Exit 1 when any action is action-required or compromise-suspected, 0 otherwise; 2 bad input; \
+            3 the run failed.
             """
     )
 
@@ -25,6 +28,11 @@ struct AssessCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Load this catalog file instead of the built-in one.", valueName: "file"))
     var catalog: String?
+
+    @Flag(name: .customLong("no-store"), help: "Do not save the assessment in the store.")
+    var noStore = false
+
+    @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
         if organisation.inventory == nil && !graph.isConfigured {
@@ -55,7 +63,27 @@ struct AssessCommand: AsyncParsableCommand {
             }
         }
         Terminal.out(AssessmentRenderer.render(report, as: format))
+        if !noStore { try await Self.save(report, in: storeOptions) }
         if report.needsAction { throw ExitCode.needsAction }
+    }
+
+    /// Saves the report for the dashboard. It runs after the report is printed and written, so a
+    /// store that cannot be opened loses nothing: the default store is then skipped with a warning,
+    /// a store named with `--store` is an error (exit 3), as for `scan`.
+    static func save(_ report: AssessmentReport, in storeOptions: StoreOptions) async throws {
+        do {
+            let store = try await storeOptions.open()
+            let id = try await storeOperation { try await store.saveAssessment(storable(report)) }
+            try? await store.close()
+            Terminal.error("assessment #\(id) saved in \(store.displayName); exscope serve shows it on the Organisation page", prefix: false)
+        } catch let failure as ExScopeFailure where storeOptions.store == nil {
+            Terminal.error("not saving the assessment: \(failure.message)")
+        }
+    }
+
+    /// The report as the store keeps it, saved now.
+    static func storable(_ report: AssessmentReport) -> StoredAssessment {
+        StoredAssessment(report: report, document: AssessmentRenderer.json(report), storedAt: StoreTime.now())
     }
 }
 

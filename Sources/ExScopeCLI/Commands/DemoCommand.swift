@@ -2,6 +2,7 @@ import ArgumentParser
 import ExScopeCore
 import ExScopeDashboard
 import ExScopeGeo
+import ExScopeGraph
 import ExScopeProbes
 import ExScopeStore
 import ExScopeTesting
@@ -12,8 +13,9 @@ import NIOCore
 ///
 /// Starts the fleet simulator on 127.77.x.y, scans it with a progress bar, stores the results in
 /// the default store, adds the synthetic August 2025 table as a second, clearly labelled scan (loopback
-/// has no country), prints the exposure summary, writes the HTML report, and says how to open the
-/// dashboard — or serves it with `--serve`.
+/// has no country), assesses a sample organisation against a simulated Microsoft Graph tenant on
+/// 127.0.0.1 and stores that assessment, prints the exposure summary, writes the HTML report, and says
+/// how to open the dashboard — or serves it with `--serve`.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -104,7 +106,10 @@ struct DemoCommand: AsyncParsableCommand {
             Terminal.error("demo: stored the synthetic August 2025 table (\(ExposureTableGenerator.august2025Total) hosts) as scan '\(ExposureTableGenerator.scanName)' — labelled synthetic", prefix: false)
         }
 
-        // 4. The exposure summary of the demo scan.
+        // 4. An organisation assessment for the Organisation page, from a simulated tenant.
+        let assessment = try await Self.assessSample(into: reopened, catalog: catalog)
+
+        // 5. The exposure summary of the demo scan.
         print("ExScope demo: \(counts.results) simulated hosts scanned, \(counts.onPremises) on-premises Exchange, \(counts.hybridVulnerable) vulnerable to CVE-2025-53786 (catalog \(catalog.date))\n")
         for dimension in [ReportDimension.product, .cu, .finding, .support] {
             let request = ReportRequest(scan: scanName, by: dimension, finding: dimension == .finding ? nil : "CVE-2025-53786",
@@ -115,7 +120,10 @@ struct DemoCommand: AsyncParsableCommand {
             print("")
         }
 
-        // 5. The HTML report, from the store like the dashboard.
+        let statusCounts = ActionStatus.allCases.compactMap { status in assessment.counts[status].map { "\($0) \(status.rawValue)" } }
+        print("Organisation '\(assessment.organizationName ?? "?")' (sample inventory, simulated tenant): \(assessment.overall.rawValue) — \(statusCounts.joined(separator: ", "))\n")
+
+        // 6. The HTML report, from the store like the dashboard.
         let source = try await StoreDashboardSource.load(reopened, catalog: catalog, asOf: asOf, assessment: nil)
         try await reopened.close()
         try await HTMLReportWriter.write(source: source, scan: scanName, finding: "CVE-2025-53786", minConfidence: .medium, to: reportPath)
@@ -127,5 +135,30 @@ struct DemoCommand: AsyncParsableCommand {
             var command = try ServeCommand.parse(["--port", String(port)] + (storeOptions.store.map { ["--store", $0] } ?? []))
             try await command.run()
         }
+    }
+
+    /// Assesses ``SampleInventory/demo`` against a mock Graph tenant on 127.0.0.1 (the dedicated app
+    /// deployed, the shared principal's key still there) and saves the report in `store`.
+    static func assessSample(into store: any ResultStore, catalog: Catalog) async throws -> StoredAssessment {
+        let secret = "demo-" + UUID().uuidString
+        let server = try await MockGraphServer.start(.dedicatedAppSharedKeysRemain(secret: secret))
+        let now = Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+        let snapshot: TenantSnapshot
+        let inventory: Inventory
+        do {
+            inventory = try InventoryReader.read(Array(SampleInventory.demo.utf8))
+            let graph = GraphClient(credential: .clientSecret(tenant: MockGraphTenant.defaultTenantId, clientId: MockGraphTenant.defaultClientId, secret: Secret(secret)),
+                                    environment: GraphEnvironment(loginEndpoint: server.baseURL, graphEndpoint: server.baseURL))
+            snapshot = try await TenantReader(client: graph).read(organizationGuid: inventory.organizationGuid, tenantId: MockGraphTenant.defaultTenantId, now: now)
+        } catch {
+            await server.stop()
+            throw graphFailure(error)
+        }
+        await server.stop()
+        let report = OrganisationAssessor(catalog: catalog, now: now).assess(inventory: inventory, tenant: snapshot)
+        var stored = AssessCommand.storable(report)
+        stored.id = try await storeOperation { try await store.saveAssessment(stored) }
+        Terminal.error("demo: assessed the sample organisation against a simulated Graph tenant on \(server.baseURL); stored as assessment #\(stored.id ?? 0)", prefix: false)
+        return stored
     }
 }

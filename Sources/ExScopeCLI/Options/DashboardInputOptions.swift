@@ -12,9 +12,8 @@ struct DashboardInputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV of locations: ip,country-code,country-name,asn,as-name (no header).", valueName: "file"))
     var locations: String?
 
-    @Option(help: ArgumentHelp("An organisation assessment (JSON) to show as the checklist.", valueName: "file"))
+    @Option(help: ArgumentHelp("An organisation assessment (exscope assess JSON) to show as the checklist instead of the store's latest.", valueName: "file"))
     var assessment: String?
-
 
     /// Loads every file into an in-memory data source.
     func load() throws -> InMemoryDataSource {
@@ -67,6 +66,7 @@ enum AssessmentLoader {
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ExScopeFailure.badInput("\(path): not a JSON object")
         }
+        if let report = try? JSONDecoder().decode(AssessmentReport.self, from: data) { return OrganisationAssessment(report) }
         if let exact = try? JSONDecoder().decode(OrganisationAssessment.self, from: data) { return exact }
         let list = ["items", "checklist", "steps", "actions"].lazy.compactMap { root[$0] as? [[String: Any]] }.first ?? []
         func text(_ object: [String: Any], _ keys: [String]) -> String? {

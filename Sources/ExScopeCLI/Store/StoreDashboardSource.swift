@@ -11,8 +11,11 @@ import Foundation
 /// It loads the scans into memory (the dashboard's in-memory index answers every page from
 /// there); a very large store takes memory in proportion to its results.
 enum StoreDashboardSource {
+    /// - Parameter assessment: the Organisation page's checklist; `nil` shows the latest assessment in the store.
     static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate,
                      assessment: OrganisationAssessment?) async throws -> InMemoryDataSource {
+        var assessment = assessment
+        if assessment == nil { assessment = try await storedAssessment(store) }
         let decoder = JSONDecoder()
         var scans: [InMemoryDataSource.Scan] = []
         var locations: [String: HostLocation] = [:]
@@ -36,6 +39,20 @@ enum StoreDashboardSource {
             scans.append(.init(name: summary.name, label: label, records: records))
         }
         return InMemoryDataSource(scans: scans, assessment: assessment) { record in record.ip.flatMap { locations[$0] } }
+    }
+
+    /// How many earlier assessments the Organisation page lists.
+    static let earlierAssessments = 20
+
+    /// The latest assessment `exscope assess` stored, with the earlier ones as its history; `nil` when none is stored.
+    static func storedAssessment(_ store: any ResultStore) async throws -> OrganisationAssessment? {
+        guard let latest = try await store.latestAssessment(), let report = latest.report else { return nil }
+        let earlier = try await store.assessments(limit: earlierAssessments + 1).filter { $0.id != latest.id }.map { stored in
+            AssessmentSummary(generatedAt: stored.generatedAt, organisation: stored.organizationName ?? stored.organizationGuid ?? stored.tenantId ?? "?",
+                              overall: stored.overall.rawValue,
+                              counts: Dictionary(uniqueKeysWithValues: stored.counts.map { ($0.key.rawValue, $0.value) }))
+        }
+        return OrganisationAssessment(report, earlier: Array(earlier.prefix(earlierAssessments)))
     }
 
     /// The verdict of a stored observation, from its build, with the catalog in use now.

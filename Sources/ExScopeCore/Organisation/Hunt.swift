@@ -84,6 +84,8 @@ public struct HuntFinding: Sendable, Hashable, Codable {
         case sharedPrincipalCredentialChange = "shared-principal-credential-change"
         /// `full_access_as_app` granted to an app that is not the dedicated hybrid app.
         case fullAccessConsent = "full-access-consent"
+        /// The shared principal itself signed in with a key credential (sign-in logs).
+        case sharedPrincipalSignIn = "shared-principal-sign-in"
     }
     public var kind: Kind
     public var activity: String
@@ -99,6 +101,8 @@ public struct HuntFinding: Sendable, Hashable, Codable {
     public var keysRemoved: [String]
     public var result: String?
     public var why: String
+    /// For sign-ins: the credential type, key id and certificate thumbprint used.
+    public var credential: String? = nil
 }
 
 /// Finds credential changes on the shared principal and `full_access_as_app` grants.
@@ -149,7 +153,12 @@ public enum Hunter {
                 }
             }
         }
-        return findings.sorted { ($0.when ?? Timestamp(secondsSinceEpoch: 0)) < ($1.when ?? Timestamp(secondsSinceEpoch: 0)) }
+        return chronological(findings)
+    }
+
+    /// Oldest first; findings without a time first of all.
+    public static func chronological(_ findings: [HuntFinding]) -> [HuntFinding] {
+        findings.sorted { ($0.when ?? Timestamp(secondsSinceEpoch: 0)) < ($1.when ?? Timestamp(secondsSinceEpoch: 0)) }
     }
 
     static func isSharedPrincipal(_ target: DirectoryAudit.Target, event: DirectoryAudit, id: String?) -> Bool {

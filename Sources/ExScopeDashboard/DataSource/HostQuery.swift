@@ -187,11 +187,43 @@ public struct OrganisationAssessment: Sendable, Hashable, Codable {
     public var title: String
     public var generatedAt: String?
     public var items: [ChecklistItem]
+    /// Earlier stored assessments, latest first (empty when only one is known).
+    public var earlier: [AssessmentSummary]
 
-    public init(title: String, generatedAt: String?, items: [ChecklistItem]) {
+    public init(title: String, generatedAt: String?, items: [ChecklistItem], earlier: [AssessmentSummary] = []) {
         self.title = title
         self.generatedAt = generatedAt
         self.items = items
+        self.earlier = earlier
+    }
+
+    enum CodingKeys: String, CodingKey { case title, generatedAt, items, earlier }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decode(String.self, forKey: .title)
+        generatedAt = try c.decodeIfPresent(String.self, forKey: .generatedAt)
+        items = try c.decode([ChecklistItem].self, forKey: .items)
+        // Files written before the history existed have no `earlier`.
+        earlier = try c.decodeIfPresent([AssessmentSummary].self, forKey: .earlier) ?? []
+    }
+}
+
+/// One stored assessment in the Organisation page's history.
+public struct AssessmentSummary: Sendable, Hashable, Codable {
+    public var generatedAt: String
+    /// The organisation's name or GUID.
+    public var organisation: String
+    /// The worst action status.
+    public var overall: String
+    /// Organisation-level actions per status (`done`, `action-required`, …).
+    public var counts: [String: Int]
+
+    public init(generatedAt: String, organisation: String, overall: String, counts: [String: Int]) {
+        self.generatedAt = generatedAt
+        self.organisation = organisation
+        self.overall = overall
+        self.counts = counts
     }
 }
 

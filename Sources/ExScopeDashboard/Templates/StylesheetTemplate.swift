@@ -34,6 +34,6 @@ enum StylesheetTemplate {
     code, pre { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
     pre { background: #fff; border: 1px solid #e3e8ee; padding: .6rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
     ul.reasons li { margin: .25rem 0; }
-    .status-done { color: var(--patched); } .status-todo { color: var(--vulnerable); }
+    .status-done { color: var(--patched); } .status-todo { color: var(--vulnerable); } .status-neutral { color: var(--muted); }
     """#
 }

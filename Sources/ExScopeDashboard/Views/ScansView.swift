@@ -77,10 +77,17 @@ struct OrganisationView {
         var evidence, nextCommand: String
     }
 
+    struct Earlier {
+        var generatedAt, organisation, overall, statusClass, counts: String
+    }
+
     struct Assessment {
         var title: String
         var generatedAt: String?
         var items: [Item]
+        var earlier: [Earlier]
+        /// Stored, not computed: the templates see stored properties only.
+        var hasEarlier: Bool
     }
 
     var title = "Organisation"
@@ -92,11 +99,22 @@ struct OrganisationView {
         self.signedIn = signedIn
         self.assessment = assessment.map { a in
             Assessment(title: a.title, generatedAt: a.generatedAt, items: a.items.map { item in
-                let status = item.status.lowercased()
-                let done = ["done", "ok", "pass", "passed", "complete", "completed", "yes"].contains(status)
-                return Item(scope: item.scope, action: item.action, status: item.status, statusClass: done ? "status-done" : "status-todo",
-                            evidence: item.evidence ?? "", nextCommand: item.nextCommand ?? "")
-            })
+                Item(scope: item.scope, action: item.action, status: item.status, statusClass: Self.statusClass(item.status),
+                     evidence: item.evidence ?? "", nextCommand: item.nextCommand ?? "")
+            }, earlier: a.earlier.map { summary in
+                Earlier(generatedAt: summary.generatedAt, organisation: summary.organisation, overall: summary.overall,
+                        statusClass: Self.statusClass(summary.overall),
+                        counts: summary.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            }, hasEarlier: !a.earlier.isEmpty)
+        }
+    }
+
+    /// Green for done, grey for statuses that need nothing, red for the rest.
+    static func statusClass(_ status: String) -> String {
+        switch status.lowercased() {
+        case "done", "ok", "pass", "passed", "complete", "completed", "yes": "status-done"
+        case "not-applicable", "n/a": "status-neutral"
+        default: "status-todo"
         }
     }
 }

@@ -40,7 +40,8 @@ extension MockGraphServer {
             }
             return path.hasSuffix("devicecode") ? deviceCode(&state, form(body)) : token(&state, form(body))
         }
-        guard path.hasPrefix("/v1.0/") else { return graphError(404, "Request_ResourceNotFound", "no such endpoint") }
+        let version = path.hasPrefix("/beta/") ? "beta" : "v1.0"
+        guard path.hasPrefix("/\(version)/") else { return graphError(404, "Request_ResourceNotFound", "no such endpoint") }
         // Authorization.
         let auth = headers.first(name: "Authorization") ?? ""
         guard auth.hasPrefix("Bearer "), state.validTokens.contains(String(auth.dropFirst(7))) else {
@@ -50,7 +51,7 @@ extension MockGraphServer {
         if let throttle = state.tenant.behaviour.throttle, state.graphRequests <= throttle.count {
             return Reply(status: 429, body: #"{"error":{"code":"TooManyRequests","message":"Too many requests"}}"#, headers: [("Retry-After", "\(throttle.retryAfterSeconds)")])
         }
-        let resource = String(path.dropFirst("/v1.0/".count))
+        let resource = String(path.dropFirst(version.count + 2))
         let needed = method == "PATCH" ? "Application.ReadWrite.All" : (resource.hasPrefix("auditLogs") ? "AuditLog.Read.All" : "Application.Read.All")
         guard state.tenant.behaviour.permissions.contains(needed) else {
             return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
@@ -60,7 +61,28 @@ extension MockGraphServer {
         }
         if method == "PATCH" { return patch(&state, resource: resource, body: body) }
         guard method == "GET" else { return graphError(405, "Request_BadRequest", "method not allowed") }
+        if version == "beta" {
+            // Only what ExScope reads from beta: service-principal sign-ins.
+            guard resource == "auditLogs/signIns" else { return graphError(404, "Request_ResourceNotFound", "no such resource") }
+            if state.tenant.behaviour.withoutPremiumLicence {
+                return graphError(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license")
+            }
+            return page(signIns(state.tenant, query: query), context: "auditLogs/signIns", query: query, resource: resource,
+                        pageSize: state.tenant.behaviour.pageSize, base: base, version: version)
+        }
         return get(state, resource: resource, query: query, base: base)
+    }
+
+    /// The tenant's sign-ins that match the `appId eq` and `signInEventTypes/any(…)` parts of the filter, as Graph applies them.
+    static func signIns(_ tenant: MockGraphTenant, query: String) -> [String] {
+        let appId = filterValue(query, "appId")
+        let eventType = query.range(of: "signInEventTypes/any(t: t eq '").flatMap { query[$0.upperBound...].split(separator: "'").first.map(String.init) }
+        return tenant.signIns.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { raw in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any] else { return true }
+            if let appId, object["appId"] as? String != appId { return false }
+            if let eventType, !((object["signInEventTypes"] as? [String]) ?? []).contains(eventType) { return false }
+            return true
+        }
     }
 
     static func token(_ state: inout State, _ form: [String: String]) -> Reply {
@@ -128,15 +150,15 @@ extension MockGraphServer {
         return rest.split(separator: "'", maxSplits: 1).first.map(String.init)
     }
 
-    static func page(_ items: [String], context: String, query: String, resource: String, pageSize: Int?, base: String) -> Reply {
+    static func page(_ items: [String], context: String, query: String, resource: String, pageSize: Int?, base: String, version: String = "v1.0") -> Reply {
         var skip = 0
         if let range = query.range(of: "$skiptoken=") { skip = Int(query[range.upperBound...].prefix { $0.isNumber }) ?? 0 }
         let size = pageSize ?? max(items.count, 1)
         let slice = Array(items.dropFirst(skip).prefix(size))
-        var body = #"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#\#(context)","value":[\#(slice.joined(separator: ","))]"#
+        var body = #"{"@odata.context":"https://graph.microsoft.com/\#(version)/$metadata#\#(context)","value":[\#(slice.joined(separator: ","))]"#
         if skip + size < items.count {
             let baseQuery = query.components(separatedBy: "&$skiptoken=").first ?? query
-            let next = "\(base)/v1.0/\(resource)?\(baseQuery)&$skiptoken=\(skip + size)".replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "'", with: "%27")
+            let next = "\(base)/\(version)/\(resource)?\(baseQuery)&$skiptoken=\(skip + size)".replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "'", with: "%27")
             body += #","@odata.nextLink":"\#(next)""#
         }
         return Reply(status: 200, body: body + "}")

@@ -14,6 +14,8 @@ public struct MockGraphTenant: Sendable {
         public var pageSize: Int?
         /// Graph GETs answer with truncated JSON.
         public var malformedJSON = false
+        /// The tenant has no Entra ID P1/P2: sign-in logs answer 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`.
+        public var withoutPremiumLicence = false
         /// The application permissions the signed-in app holds.
         public var permissions: Set<String> = ["Application.Read.All", "Application.ReadWrite.All", "AuditLog.Read.All"]
         public init() {}
@@ -41,16 +43,20 @@ public struct MockGraphTenant: Sendable {
     public var apps: [App]
     /// Directory audit events as raw JSON objects.
     public var audits: [String]
+    /// Sign-in events (beta `auditLogs/signIns`) as raw JSON objects.
+    public var signIns: [String]
     public var behaviour: Behaviour
 
     public init(tenantId: String = MockGraphTenant.defaultTenantId, clientId: String = MockGraphTenant.defaultClientId,
-                clientSecret: String, sharedPrincipal: ServicePrincipal?, apps: [App] = [], audits: [String] = [], behaviour: Behaviour = Behaviour()) {
+                clientSecret: String, sharedPrincipal: ServicePrincipal?, apps: [App] = [], audits: [String] = [], signIns: [String] = [],
+                behaviour: Behaviour = Behaviour()) {
         self.tenantId = tenantId
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.sharedPrincipal = sharedPrincipal
         self.apps = apps
         self.audits = audits
+        self.signIns = signIns
         self.behaviour = behaviour
     }
 
@@ -116,13 +122,18 @@ public struct MockGraphTenant: Sendable {
     public static func hybridNothingDone(secret: String) -> Self { Self(clientSecret: secret, sharedPrincipal: shared([hybridKey, expiredKey])) }
     /// The dedicated app is deployed, but the shared principal still has its keys.
     public static func dedicatedAppSharedKeysRemain(secret: String) -> Self {
-        Self(clientSecret: secret, sharedPrincipal: shared([hybridKey]), apps: [dedicatedApp(), backupApp])
+        Self(clientSecret: secret, sharedPrincipal: shared([hybridKey]), apps: [dedicatedApp(), backupApp],
+             signIns: [MockSignIns.dedicatedApp, MockSignIns.outlookOnTheWeb])
     }
-    /// Fully remediated.
-    public static func fullyRemediated(secret: String) -> Self { Self(clientSecret: secret, sharedPrincipal: shared([]), apps: [dedicatedApp()]) }
-    /// A foreign key on the shared principal (plus the audit event that added it).
+    /// Fully remediated: only the dedicated app signs in with a certificate.
+    public static func fullyRemediated(secret: String) -> Self {
+        Self(clientSecret: secret, sharedPrincipal: shared([]), apps: [dedicatedApp()], signIns: [MockSignIns.dedicatedApp, MockSignIns.outlookOnTheWeb])
+    }
+    /// A foreign key on the shared principal, the audit event that added it, and sign-ins with it.
     public static func foreignKey(secret: String) -> Self {
-        Self(clientSecret: secret, sharedPrincipal: shared([hybridKey, foreignKey]), apps: [dedicatedApp()], audits: [MockAudits.foreignKeyAdded, MockAudits.backupConsent, MockAudits.dedicatedConsent])
+        Self(clientSecret: secret, sharedPrincipal: shared([hybridKey, foreignKey]), apps: [dedicatedApp()],
+             audits: [MockAudits.foreignKeyAdded, MockAudits.backupConsent, MockAudits.dedicatedConsent],
+             signIns: [MockSignIns.dedicatedApp, MockSignIns.foreignKeyRejected, MockSignIns.foreignKey, MockSignIns.outlookOnTheWeb])
     }
     /// The dedicated app exists without admin consent.
     public static func appWithoutConsent(secret: String) -> Self {
