@@ -95,7 +95,7 @@ public enum StoreSchema {
         ]),
         // `exscope assess` keeps every ED 25-02 assessment for the dashboard's Organisation page:
         // the whole `exscope.assessment/1` document plus the columns the history list shows.
-        Migration(name: "v2-assessment", statements: [
+        Migration(name: "v3-assessment", statements: [
             """
             CREATE TABLE assessment (
                 id {id},

@@ -70,7 +70,7 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         #expect(run.stderr.contains("saved in postgres://exscope:***@"))
         let printed = try JSONDecoder().decode(AssessmentReport.self, from: Data(run.stdout.utf8))
         let store = try await PostgresStore.connect(url: url)
-        #expect(try await store.appliedMigrations().contains("v2-assessment"))
+        #expect(try await store.appliedMigrations().contains("v3-assessment"))
         let latest = try #require(try await store.latestAssessment())
         #expect(latest.report == printed)
         #expect(latest.organizationGuid == MockGraphTenant.organizationGuid)

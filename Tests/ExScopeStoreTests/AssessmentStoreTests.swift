@@ -61,7 +61,7 @@ func stored(_ report: AssessmentReport) throws -> StoredAssessment {
         try old.close()
 
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations().contains("v2-assessment"))
+        #expect(try store.appliedMigrations().contains("v3-assessment"))
         #expect(try store.appliedMigrations() == StoreSchema.migrations.map(\.name))
         #expect(try await store.scans().map(\.name) == ["before-assessments"])
         let report = try sampleReport(now: "2026-11-27T12:00:00Z")
