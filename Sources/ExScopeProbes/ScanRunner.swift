@@ -41,8 +41,12 @@ public struct ScanRunner: Sendable {
         onResult: (HostOutcome) async throws -> Void
     ) async throws -> Summary where Targets.Element == ScanTarget {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        // One credit per result handled: the producer starts a host only when fewer than
+        // `concurrency` are probing or waiting to be handled, so a slow writer holds memory flat.
+        let (credits, creditor) = AsyncStream.makeStream(of: Void.self)
+        defer { creditor.finish() }
         let producer = Task { [concurrency, rate, prober] in
-            await Self.produce(targets, concurrency: concurrency, rate: rate, prober: prober, into: continuation)
+            await Self.produce(targets, concurrency: concurrency, rate: rate, prober: prober, credits: credits, into: continuation)
             continuation.finish()
         }
         var summary = Summary()
@@ -55,6 +59,7 @@ public struct ScanRunner: Sendable {
                         summary.count(.excluded)
                         try await onResult(HostOutcome(target: target, address: target.address, status: .excluded, error: exclusion,
                                                        evidence: HostEvidence(responses: []), profile: nil, startedAt: .now, duration: .zero))
+                        creditor.yield()
                     }
                 case .skipped(let count):
                     onTaken(count, nil)
@@ -62,6 +67,7 @@ public struct ScanRunner: Sendable {
                 case .finished(let outcome):
                     summary.count(outcome.status)
                     try await onResult(outcome)
+                    creditor.yield()
                 }
             }
         } catch {
@@ -75,7 +81,7 @@ public struct ScanRunner: Sendable {
     }
 
     private static func produce<Targets: Sequence>(_ targets: Targets, concurrency: Int, rate: Double?, prober: HostProber,
-                                                    into continuation: AsyncStream<Event>.Continuation) async
+                                                    credits: AsyncStream<Void>, into continuation: AsyncStream<Event>.Continuation) async
     where Targets.Element == ScanTarget {
         let clock = ContinuousClock()
         var nextStart = clock.now
@@ -85,8 +91,9 @@ public struct ScanRunner: Sendable {
             if skipped > 0 { continuation.yield(.skipped(skipped)) }
             skipped = 0
         }
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
+        await withDiscardingTaskGroup { group in
+            var available = concurrency
+            var credit = credits.makeAsyncIterator()
             for target in targets {
                 if Task.isCancelled { break }
                 if target.exclusion != nil && !target.named {
@@ -95,19 +102,20 @@ public struct ScanRunner: Sendable {
                     continue
                 }
                 flushSkipped()
+                // A named excluded target costs a credit too: its outcome waits to be handled.
+                while available == 0 {
+                    guard await credit.next() != nil else { return }
+                    available += 1
+                }
+                available -= 1
                 continuation.yield(.taken(target))
                 if target.exclusion != nil { continue }
-                while inFlight >= concurrency {
-                    await group.next()
-                    inFlight -= 1
-                }
                 if let interval {
                     let now = clock.now
                     if nextStart > now { try? await Task.sleep(until: nextStart, clock: clock) }
                     nextStart = max(nextStart, now) + interval
                 }
                 group.addTask { continuation.yield(.finished(await prober.probe(target))) }
-                inFlight += 1
             }
             flushSkipped()
         }
