@@ -38,6 +38,11 @@ public protocol DashboardDataSource: Sendable {
     /// - Parameter limit: at most this many hosts per list (the counts are always complete).
     func diff(from: String, to: String, finding: String, limit: Int) async throws -> ScanDiff
 
+    /// A number that changes whenever any answer of this source may change (a scan added or
+    /// removed, verdicts reassessed, a new assessment). The dashboard keeps rendered pages and API
+    /// answers per version and renders again once it changes. A source that never changes returns a constant.
+    func dataVersion() async throws -> Int
+
     /// The organisation checklist from `exscope assess`, or `nil` when none is stored.
     func assessment() async throws -> OrganisationAssessment?
 }
