@@ -93,6 +93,10 @@ public enum StoreSchema {
         Migration(name: "v2-server-identity-index", statements: [
             "CREATE INDEX observation_server ON observation (scan_id, server_key)",
         ]),
+        // `exscope serve` reads a scan's rows in pages by id (keyset paging without a sort).
+        Migration(name: "v3-dashboard", statements: [
+            "CREATE INDEX observation_scan_order ON observation (scan_id, id)",
+        ]),
     ]
 
     /// The names a store written by this version may contain.
