@@ -4,8 +4,9 @@ public import ExScopeCore
 /// is one call to one of these methods, and every `/api/...` endpoint returns the value
 /// that call produced, encoded as JSON.
 ///
-/// Two implementations are planned: ``InMemoryDataSource`` (tests, `exscope report --format html`
-/// and `exscope serve --input`) and a store-backed one (SQLite/PostgreSQL).
+/// Implementations: ``InMemoryDataSource`` (tests and `exscope serve --input`), and the CLI's
+/// store source, which fills an ``InMemoryDataSource`` from the store's columns and reads a host's
+/// full record from the store (`exscope serve`, `report --format html`, `demo`).
 ///
 /// Conventions every implementation must keep:
 /// - `scan: nil` means the latest scan (the last one in ``scans()`` order).
