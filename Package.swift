@@ -150,11 +150,7 @@ let package = Package(
         ]),
         .executableTarget(
             name: "exscope-dashboard-bench",
-            dependencies: [
-                "ExScopeCore", "ExScopeDashboard",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
+            dependencies: ["ExScopeCore"],
             path: "benchmarks/dashboard-bench"
         ),
         .testTarget(

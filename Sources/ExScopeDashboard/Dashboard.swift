@@ -34,12 +34,15 @@ public struct Dashboard: Sendable {
     let source: any DashboardDataSource
     let configuration: Configuration
     let views: DashboardViews
+    /// Rendered pages and API answers, per data version (see ``ResponseCache``).
+    let cache: ResponseCache
 
     /// - Throws: only if a built-in template fails to parse (a programming error).
     public init(source: any DashboardDataSource, configuration: Configuration = Configuration()) throws {
         self.source = source
         self.configuration = configuration
         views = try DashboardViews()
+        cache = ResponseCache()
     }
 
     /// The router with every page, API endpoint and middleware: what tests drive with `.router`.

@@ -37,7 +37,8 @@ public struct ResultRow: Sendable {
     /// A sort key that orders addresses numerically (IPv4 before IPv6, names last).
     public var ipSort: String { Self.sortKey(ip: ip, hostname: hostname) }
 
-    static func sortKey(ip: String?, hostname: String?) -> String {
+    /// The `ip_sort` column's value for an address, or for a host name when there is no address.
+    public static func sortKey(ip: String?, hostname: String?) -> String {
         guard let ip, let address = IPAddress(ip) else { return "z" + (hostname ?? "") }
         switch address {
         case .v4(let value): return "4" + hex(UInt128(value), digits: 8)

@@ -115,6 +115,10 @@ public enum StoreSchema {
             """,
             "CREATE INDEX assessment_organization ON assessment (organization_guid, id)",
         ]),
+        // `exscope serve` reads a scan's rows in pages by id (keyset paging without a sort).
+        Migration(name: "v4-dashboard", statements: [
+            "CREATE INDEX observation_scan_order ON observation (scan_id, id)",
+        ]),
     ]
 
     /// The names a store written by this version may contain.

@@ -50,15 +50,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let token = try tokenFile.map(Self.token)
-        let source: InMemoryDataSource
+        let source: any DashboardDataSource
+        let store: (any ResultStore)?
         if input.inputs.isEmpty {
-            let store = try await storeOptions.open()
+            let opened = try await storeOptions.open()
             let assessment = try input.assessment.map(AssessmentLoader.load)
-            source = try await StoreDashboardSource.load(store, catalog: try catalogOptions.load(), asOf: catalogOptions.date,
+            // Host pages read their records from the store: it stays open while serving.
+            source = try await StoreDashboardSource.load(opened, catalog: try catalogOptions.load(), asOf: catalogOptions.date,
                                                          assessment: assessment)
-            try await store.close()
+            store = opened
         } else {
             source = try input.load()
+            store = nil
         }
         let dashboard = try Dashboard(source: source, configuration: .init(token: token))
         let bind = bind
@@ -67,5 +70,6 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("serving http://\(host):\(port)/ (Ctrl-C stops)\(token == nil ? "" : "; sign in with the token file's content")", prefix: false)
         }
         try await app.runService()
+        try await store?.close()
     }
 }

@@ -4,41 +4,98 @@ import ExScopeGeo
 import ExScopeStore
 import Foundation
 
-/// Builds the dashboard's data from the store: every stored scan's observations, with the
-/// verdicts recomputed from the stored builds by the current catalog (as `reassess` does) and
-/// the locations the store recorded at import or scan time.
+/// The dashboard's data from the store: every stored scan, with the verdicts recomputed from the
+/// stored builds by the current catalog (as `reassess` does) and the locations the store recorded
+/// at import or scan time.
 ///
-/// It loads the scans into memory (the dashboard's in-memory index answers every page from
-/// there); a very large store takes memory in proportion to its results.
-enum StoreDashboardSource {
-    /// - Parameter assessment: the Organisation page's checklist; `nil` shows the latest assessment in the store.
+/// Only the columns the pages filter, count and list are loaded, from the observation and verdict
+/// tables, into the dashboard's in-memory index (no stored record is decoded at start-up). A host's
+/// page reads its full record (evidence, certificate, requests) from the store when it is asked for,
+/// so the store must stay open while the source is used for host pages.
+final class StoreDashboardSource: DashboardDataSource {
+    let index: InMemoryDataSource
+    let store: any ResultStore
+    /// Scan name → the store's scan id.
+    let scanIDs: [String: Int64]
+    let catalog: Catalog
+    let asOf: CalendarDate
+
+    private init(index: InMemoryDataSource, store: any ResultStore, scanIDs: [String: Int64], catalog: Catalog, asOf: CalendarDate) {
+        self.index = index
+        self.store = store
+        self.scanIDs = scanIDs
+        self.catalog = catalog
+        self.asOf = asOf
+    }
+
     static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate,
-                     assessment: OrganisationAssessment?) async throws -> InMemoryDataSource {
+                     assessment: OrganisationAssessment?) async throws -> StoreDashboardSource {
         var assessment = assessment
         if assessment == nil { assessment = try await storedAssessment(store) }
-        let decoder = JSONDecoder()
+        var verdicts = VerdictMemo(catalog: catalog, asOf: asOf)
         var scans: [InMemoryDataSource.Scan] = []
+        var scanIDs: [String: Int64] = [:]
         var locations: [String: HostLocation] = [:]
         for summary in try await store.scans() {
-            let rows = try await store.rows(SQLQuery(
-                "SELECT r.raw, o.country, o.asn, o.as_org FROM observation o JOIN observation_raw r ON r.observation_id = o.id WHERE o.scan_id = ? ORDER BY o.id",
-                [.int(summary.id)]))
             var records: [ScanRecord] = []
-            records.reserveCapacity(rows.count)
-            for row in rows {
-                guard let raw = row.text(0), var record = try? decoder.decode(ScanRecord.self, from: Data(raw.utf8)) else { continue }
-                rejudge(&record, catalog: catalog, asOf: asOf)
-                if let ip = record.ip, locations[ip] == nil, row.text(1) != nil || row.int(2) != nil {
-                    let code = row.text(1)
-                    locations[ip] = HostLocation(countryCode: code, countryName: code.flatMap(CountryNames.name(for:)),
-                                                 asn: row.int(2), asName: row.text(3))
+            var after: Int64 = 0
+            // Pages of rows by id keep the memory of one query small.
+            while true {
+                let rows = try await store.rows(SQLQuery("""
+                    SELECT o.id, o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
+                        o.anomalies, o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate,
+                        v.not_affected
+                    FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
+                    WHERE o.scan_id = ? AND o.id > ? ORDER BY o.id LIMIT 50000
+                    """, [.int(summary.id), .int(after)]))
+                guard let last = rows.last else { break }
+                after = last.int(0).map(Int64.init) ?? after
+                for row in rows {
+                    let record = verdicts.record(row, asOf: asOf)
+                    if let ip = record.ip, locations[ip] == nil, row.text(11) != nil || row.int(12) != nil {
+                        let code = row.text(11)
+                        locations[ip] = HostLocation(countryCode: code, countryName: code.flatMap(CountryNames.name(for:)),
+                                                     asn: row.int(12), asName: row.text(13))
+                    }
+                    records.append(record)
                 }
-                records.append(record)
             }
             let label = summary.source == "synthetic" || summary.name.contains("synthetic") ? "\(summary.name) (synthetic)" : nil
             scans.append(.init(name: summary.name, label: label, records: records))
+            scanIDs[summary.name] = summary.id
         }
-        return InMemoryDataSource(scans: scans, assessment: assessment) { record in record.ip.flatMap { locations[$0] } }
+        let index = InMemoryDataSource(scans: scans, assessment: assessment) { record in record.ip.flatMap { locations[$0] } }
+        return StoreDashboardSource(index: index, store: store, scanIDs: scanIDs, catalog: catalog, asOf: asOf)
+    }
+
+    func dataVersion() async throws -> Int { try await index.dataVersion() }
+    func scans() async throws -> [ExScopeDashboard.ScanSummary] { try await index.scans() }
+    func overview(scan: String?, finding: String, minConfidence: HostProfile.Confidence) async throws -> Overview {
+        try await index.overview(scan: scan, finding: finding, minConfidence: minConfidence)
+    }
+    func hosts(_ query: HostQuery) async throws -> ExScopeDashboard.HostPage { try await index.hosts(query) }
+    func diff(from: String, to: String, finding: String, limit: Int) async throws -> ExScopeDashboard.ScanDiff {
+        try await index.diff(from: from, to: to, finding: finding, limit: limit)
+    }
+    func assessment() async throws -> OrganisationAssessment? { try await index.assessment() }
+
+    /// The indexed host, with its full record read from the store.
+    func host(scan: String?, address: String, port: Int) async throws -> ExScopeDashboard.HostDetail? {
+        guard var detail = try await index.host(scan: scan, address: address, port: port), let id = scanIDs[detail.scan] else { return nil }
+        let indexed = detail.record
+        let rows = try await store.rows(SQLQuery("""
+            SELECT r.raw FROM observation o JOIN observation_raw r ON r.observation_id = o.id
+            WHERE o.scan_id = ? AND o.ip_sort = ? AND o.port = ? ORDER BY o.id DESC
+            """, [.int(id), .text(ResultRow.sortKey(ip: indexed.ip, hostname: indexed.hostname)), .of(port)]))
+        let decoder = JSONDecoder()
+        for row in rows {
+            guard let raw = row.text(0), var record = try? decoder.decode(ScanRecord.self, from: Data(raw.utf8)),
+                  record.ip == indexed.ip, record.hostname == indexed.hostname else { continue }
+            Self.rejudge(&record, catalog: catalog, asOf: asOf)
+            detail.record = record
+            break
+        }
+        return detail
     }
 
     /// How many earlier assessments the Organisation page lists.
@@ -58,9 +115,16 @@ enum StoreDashboardSource {
     /// The verdict of a stored observation, from its build, with the catalog in use now.
     static func rejudge(_ record: inout ScanRecord, catalog: Catalog, asOf: CalendarDate) {
         guard let exchange = record.exchange, exchange.detected, !exchange.exchangeOnline, let build = record.build,
-              let parsed = try? VersionInput(parsing: build), let verdict = try? catalog.verdict(for: parsed, input: build, asOf: asOf)
-        else { return }
-        let report = BuildReport(verdict, asOf: asOf)
+              let report = report(build: build, catalog: catalog, asOf: asOf) else { return }
+        apply(report, to: &record)
+    }
+
+    static func report(build: String, catalog: Catalog, asOf: CalendarDate) -> BuildReport? {
+        guard let parsed = try? VersionInput(parsing: build), let verdict = try? catalog.verdict(for: parsed, input: build, asOf: asOf) else { return nil }
+        return BuildReport(verdict, asOf: asOf)
+    }
+
+    static func apply(_ report: BuildReport, to record: inout ScanRecord) {
         record.product = report.product
         record.productId = report.productId
         record.cu = report.cu
@@ -68,7 +132,66 @@ enum StoreDashboardSource {
         record.support = report.support
         record.supportReason = report.supportReason
         record.findings = report.findings
-        record.asOf = asOf
+        record.asOf = report.asOf
         record.catalogDate = report.catalogDate
+    }
+}
+
+/// Index records made from stored columns. Verdicts are computed once per distinct build and
+/// finding lists once per distinct stored verdict, so records share their strings and arrays.
+struct VerdictMemo {
+    let catalog: Catalog
+    let asOf: CalendarDate
+    private var reports: [String: BuildReport?] = [:]
+    private var storedFindings: [String: [Finding]] = [:]
+
+    init(catalog: Catalog, asOf: CalendarDate) {
+        self.catalog = catalog
+        self.asOf = asOf
+    }
+
+    /// The index record of one row of the load query: no evidence, identity, certificate or requests.
+    mutating func record(_ row: SQLRow, asOf: CalendarDate) -> ScanRecord {
+        let confidences: [HostProfile.Confidence] = [.low, .medium, .high]
+        var record = ScanRecord(address: nil, port: row.int(2) ?? 0, hostname: row.text(3), timestamp: row.text(4) ?? "", durationMs: 0,
+                                status: ScanStatus(rawValue: row.text(5) ?? "") ?? .protocolError, error: nil,
+                                evidence: HostEvidence(responses: []), profile: nil, asOf: asOf, catalogDate: catalog.date)
+        record.ip = row.text(1)
+        let detected = row.int(6) == 1, online = row.int(7) == 1
+        let anomalies = (row.text(10) ?? "").split(separator: " ").compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
+        // The scanner makes a fingerprint for every host that answered.
+        if record.status == .success || detected || online {
+            record.exchange = .init(detected: detected, confidence: confidences[min(2, max(0, row.int(8) ?? 0))], exchangeOnline: online,
+                                    anomalies: anomalies.map { .init(code: $0, text: "") }, signals: [], candidates: [])
+        }
+        record.build = row.text(9)
+        if detected, !online, let build = record.build, let report = report(build) {
+            StoreDashboardSource.apply(report, to: &record)
+        } else {
+            record.product = row.text(14)
+            record.cu = row.text(15)
+            record.update = row.text(16)
+            record.findings = findings(vulnerable: row.text(17), patched: row.text(18), indeterminate: row.text(19), notAffected: row.text(20))
+        }
+        return record
+    }
+
+    private mutating func report(_ build: String) -> BuildReport? {
+        if let known = reports[build] { return known }
+        let report = StoreDashboardSource.report(build: build, catalog: catalog, asOf: asOf)
+        reports[build] = report
+        return report
+    }
+
+    /// The stored ' ID ID ' lists as findings.
+    private mutating func findings(vulnerable: String?, patched: String?, indeterminate: String?, notAffected: String?) -> [Finding] {
+        let lists = [(vulnerable, FindingStatus.vulnerable), (patched, .patched), (indeterminate, .indeterminate), (notAffected, .notAffected)]
+        let key = lists.map { $0.0 ?? "" }.joined(separator: "|")
+        if let known = storedFindings[key] { return known }
+        let made = lists.flatMap { list, status in
+            (list ?? "").split(separator: " ").map { Finding(id: String($0), status: status, fixedIn: nil, reason: "") }
+        }
+        storedFindings[key] = made
+        return made
     }
 }

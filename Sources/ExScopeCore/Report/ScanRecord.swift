@@ -12,6 +12,16 @@ public struct ScanRecord: Sendable, Hashable, Codable {
         public var signals: [HostProfile.Signal]
         /// Every distinct build seen, with its sources (more than one means the sources disagree).
         public var candidates: [HostProfile.BuildCandidate]
+
+        public init(detected: Bool, confidence: HostProfile.Confidence, exchangeOnline: Bool, anomalies: [HostProfile.Anomaly],
+                    signals: [HostProfile.Signal], candidates: [HostProfile.BuildCandidate]) {
+            self.detected = detected
+            self.confidence = confidence
+            self.exchangeOnline = exchangeOnline
+            self.anomalies = anomalies
+            self.signals = signals
+            self.candidates = candidates
+        }
     }
 
     /// Whether OAuth to Microsoft 365 is configured (a hybrid hint).

@@ -4,8 +4,9 @@ public import ExScopeCore
 /// is one call to one of these methods, and every `/api/...` endpoint returns the value
 /// that call produced, encoded as JSON.
 ///
-/// Two implementations are planned: ``InMemoryDataSource`` (tests, `exscope report --format html`
-/// and `exscope serve --input`) and a store-backed one (SQLite/PostgreSQL).
+/// Implementations: ``InMemoryDataSource`` (tests and `exscope serve --input`), and the CLI's
+/// store source, which fills an ``InMemoryDataSource`` from the store's columns and reads a host's
+/// full record from the store (`exscope serve`, `report --format html`, `demo`).
 ///
 /// Conventions every implementation must keep:
 /// - `scan: nil` means the latest scan (the last one in ``scans()`` order).
@@ -37,6 +38,11 @@ public protocol DashboardDataSource: Sendable {
     /// What changed between two scans for one finding.
     /// - Parameter limit: at most this many hosts per list (the counts are always complete).
     func diff(from: String, to: String, finding: String, limit: Int) async throws -> ScanDiff
+
+    /// A number that changes whenever any answer of this source may change (a scan added or
+    /// removed, verdicts reassessed, a new assessment). The dashboard keeps rendered pages and API
+    /// answers per version and renders again once it changes. A source that never changes returns a constant.
+    func dataVersion() async throws -> Int
 
     /// The organisation checklist from `exscope assess`, or `nil` when none is stored.
     func assessment() async throws -> OrganisationAssessment?

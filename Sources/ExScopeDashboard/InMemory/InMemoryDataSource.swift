@@ -68,6 +68,9 @@ public final class InMemoryDataSource: DashboardDataSource {
 
     public func assessment() async throws -> OrganisationAssessment? { storedAssessment }
 
+    /// Always 0: the data is fixed in `init`.
+    public func dataVersion() async throws -> Int { 0 }
+
     public func host(scan: String?, address: String, port: Int) async throws -> HostDetail? {
         let index = try index(scan)
         guard let row = index.positions[HostKey(address: address, port: port)] else { return nil }

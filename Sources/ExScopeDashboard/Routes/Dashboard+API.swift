@@ -6,26 +6,30 @@ extension Dashboard {
     func addAPI(to router: Router<BasicRequestContext>) {
         let api = router.group("api")
         api.get("overview") { request, _ in
-            let q = try QueryParameters(request)
-            return try Responses.json(try await source.overview(
-                scan: try q.text("scan"), finding: try q.finding(),
-                minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence))
+            try await cached(request) {
+                let q = try QueryParameters(request)
+                return try .json(try await source.overview(
+                    scan: try q.text("scan"), finding: try q.finding(),
+                    minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence))
+            }
         }
         api.get("hosts") { request, _ in
-            try Responses.json(try await source.hosts(try QueryParameters(request).hostQuery()))
+            try await cached(request) { try .json(try await source.hosts(try QueryParameters(request).hostQuery())) }
         }
         api.get("host") { request, _ in
-            let (scan, address, port) = try Self.hostParameters(request)
-            guard let detail = try await source.host(scan: scan, address: address, port: port) else {
-                throw HTTPError(.notFound, message: "no host \(address):\(port) in this scan")
+            try await cached(request) {
+                let (scan, address, port) = try Self.hostParameters(request)
+                guard let detail = try await source.host(scan: scan, address: address, port: port) else {
+                    throw HTTPError(.notFound, message: "no host \(address):\(port) in this scan")
+                }
+                return try .json(detail)
             }
-            return try Responses.json(detail)
         }
-        api.get("scans") { _, _ in try Responses.json(try await source.scans()) }
-        api.get("scans/diff") { request, _ in try Responses.json(try await Self.diff(request, source: source)) }
-        api.get("organisation") { _, _ in
+        api.get("scans") { request, _ in try await cached(request) { try .json(try await source.scans()) } }
+        api.get("scans/diff") { request, _ in try await cached(request) { try .json(try await Self.diff(request, source: source)) } }
+        api.get("organisation") { request, _ in
             // `null` when no assessment is stored.
-            try Responses.json(try await source.assessment())
+            try await cached(request) { try .json(try await source.assessment()) }
         }
         api.get("**") { _, _ -> Response in throw HTTPError(.notFound, message: "no such API endpoint; see docs/dashboard.md") }
     }

@@ -6,37 +6,54 @@ extension Dashboard {
         configuration.token.map { AuthMiddleware<BasicRequestContext>.isAuthorised(request, token: $0) } ?? false
     }
 
+    /// The route's answer from the response cache, rendering it on a miss. Called only from
+    /// handlers, i.e. after the auth middleware accepted the request.
+    func cached(_ request: Request, _ render: () async throws -> Rendered) async throws -> Response {
+        let key = ResponseCache.Key(path: request.uri.path, query: try QueryParameters(request).values, signedIn: signedIn(request))
+        return try await cache.answer(key, version: try await source.dataVersion(), render: render).response()
+    }
+
     func addPages(to router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in
-            let q = try QueryParameters(request)
-            let overview = try await source.overview(scan: try q.text("scan"), finding: try q.finding(),
-                                                     minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence)
-            let view = OverviewView(overview, scans: try await source.scans(),
-                                    chrome: PageChrome(title: "Overview", signedIn: signedIn(request)))
-            return Responses.html(views.render(view, "overview"))
+            try await cached(request) {
+                let q = try QueryParameters(request)
+                let overview = try await source.overview(scan: try q.text("scan"), finding: try q.finding(),
+                                                         minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence)
+                let view = OverviewView(overview, scans: try await source.scans(),
+                                        chrome: PageChrome(title: "Overview", signedIn: signedIn(request)))
+                return .html(views.render(view, "overview"))
+            }
         }
         router.get("/hosts") { request, _ in
-            let query = try QueryParameters(request).hostQuery()
-            let page = try await source.hosts(query)
-            let view = HostsView(page, query: query, scans: try await source.scans(), signedIn: signedIn(request))
-            return Responses.html(views.render(view, "hosts"))
+            try await cached(request) {
+                let query = try QueryParameters(request).hostQuery()
+                let page = try await source.hosts(query)
+                let view = HostsView(page, query: query, scans: try await source.scans(), signedIn: signedIn(request))
+                return .html(views.render(view, "hosts"))
+            }
         }
         router.get("/host") { request, _ in
-            let (scan, address, port) = try Self.hostParameters(request)
-            guard let detail = try await source.host(scan: scan, address: address, port: port) else {
-                throw HTTPError(.notFound, message: "no host \(address):\(port) in this scan")
+            try await cached(request) {
+                let (scan, address, port) = try Self.hostParameters(request)
+                guard let detail = try await source.host(scan: scan, address: address, port: port) else {
+                    throw HTTPError(.notFound, message: "no host \(address):\(port) in this scan")
+                }
+                return .html(views.render(HostView(detail, address: address, signedIn: signedIn(request)), "host"))
             }
-            return Responses.html(views.render(HostView(detail, address: address, signedIn: signedIn(request)), "host"))
         }
         router.get("/scans") { request, _ in
-            Responses.html(views.render(ScansView(try await source.scans(), signedIn: signedIn(request)), "scans"))
+            try await cached(request) { .html(views.render(ScansView(try await source.scans(), signedIn: signedIn(request)), "scans")) }
         }
         router.get("/scans/diff") { request, _ in
-            let diff = try await Self.diff(request, source: source)
-            return Responses.html(views.render(DiffView(diff, signedIn: signedIn(request)), "diff"))
+            try await cached(request) {
+                let diff = try await Self.diff(request, source: source)
+                return .html(views.render(DiffView(diff, signedIn: signedIn(request)), "diff"))
+            }
         }
         router.get("/organisation") { request, _ in
-            Responses.html(views.render(OrganisationView(try await source.assessment(), signedIn: signedIn(request)), "organisation"))
+            try await cached(request) {
+                .html(views.render(OrganisationView(try await source.assessment(), signedIn: signedIn(request)), "organisation"))
+            }
         }
         router.get("/static/app.css") { _, _ in
             var response = Responses.html(StylesheetTemplate.css)

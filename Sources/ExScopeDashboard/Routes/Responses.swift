@@ -3,18 +3,29 @@ import Hummingbird
 import NIOCore
 import Logging
 
-enum Responses {
-    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+/// A rendered answer body and its content type: what the routes produce and the response cache keeps.
+struct Rendered: Sendable {
+    var contentType: String
+    var body: ByteBuffer
+
+    static func html(_ text: String) -> Rendered {
+        Rendered(contentType: "text/html; charset=utf-8", body: ByteBuffer(string: text))
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
+    static func json(_ value: some Encodable) throws -> Rendered {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Rendered(contentType: "application/json; charset=utf-8", body: ByteBuffer(bytes: try encoder.encode(value)))
+    }
+
+    func response(status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: body))
+    }
+}
+
+enum Responses {
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Rendered.html(text).response(status: status)
     }
 }
 

@@ -1,0 +1,44 @@
+@testable import ExScopeCLI
+import ExScopeCore
+import ExScopeDashboard
+import ExScopeStore
+import ExScopeTesting
+import Foundation
+import Testing
+
+/// The dashboard's data read from a SQLite store: the synthetic August 2025 scan comes back with its
+/// published country split, and a host's page carries the full stored record.
+@Suite(.serialized) struct StoreDashboardSourceTests {
+    static let asOf = CalendarDate(year: 2025, month: 8, day: 14)!
+
+    @Test func theStoreSourceCountsTheStoredScanAndReadsFullRecords() async throws {
+        let scan = try SyntheticScan()
+        defer { scan.remove() }
+        let imported = await ExScope.run(arguments: ["import", scan.scanFile.path, "--store", scan.store, "--geoip-ranges", scan.rangeFile.path])
+        #expect(imported == 0)
+        let store = try SQLiteStore(path: scan.store)
+        let source = try await StoreDashboardSource.load(store, catalog: try Catalog.bundled(), asOf: Self.asOf, assessment: nil)
+
+        let overview = try await source.overview(scan: nil, finding: "CVE-2025-53786", minConfidence: .medium)
+        #expect(overview.totals.exchangeHosts == ExposureTableGenerator.august2025Total)
+        #expect(overview.status.vulnerable == ExposureTableGenerator.august2025Total)
+        let top = overview.countries.prefix(7).map { [$0.key, String($0.counts.vulnerable)] }
+        #expect(top == ExposureTableGenerator.august2025Top.map { [$0.country, String($0.hosts)] })
+
+        let german = try await source.hosts(HostQuery(scan: nil, finding: "CVE-2025-53786", status: .vulnerable, country: "DE", limit: 5))
+        #expect(german.matching == 6_682)
+        let row = try #require(german.rows.first)
+        #expect(row.product?.hasPrefix("Exchange Server") == true && row.status == .vulnerable)
+
+        // The host page: the stored record, not the index's slim copy.
+        let detail = try #require(try await source.host(scan: nil, address: row.address, port: row.port))
+        let line = try #require(try String(contentsOf: scan.scanFile, encoding: .utf8).split(separator: "\n").first { $0.contains("\"\(row.address)\"") })
+        let stored = try JSONDecoder().decode(ScanRecord.self, from: Data(line.utf8))
+        #expect(!stored.evidence.isEmpty && detail.record.evidence == stored.evidence)
+        #expect(detail.record.exchange?.signals == stored.exchange?.signals)
+        #expect(detail.record.finding("CVE-2025-53786") == .vulnerable)
+        #expect(detail.location?.countryCode == "DE")
+        #expect(try await source.host(scan: nil, address: "192.0.2.1", port: 443) == nil)
+        try await store.close()
+    }
+}
