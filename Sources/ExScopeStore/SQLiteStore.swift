@@ -19,8 +19,9 @@ public final class SQLiteStore: ResultStore {
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Reports read a million results through the mapping instead of copying every page.
-            try db.execute(sql: "PRAGMA mmap_size = \(1 << 31 - 1)")
+            // Reports read a million results through the mapping instead of copying every page
+            // (readers only: the writer's pages mostly live in the WAL, which is never mapped).
+            if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(1 << 31 - 1)") }
         }
         displayName = path ?? ":memory:"
         do {
