@@ -138,8 +138,7 @@ extension ResultStore {
         var filter = "o.scan_id = ? AND o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ?"
         var arguments: [SQLValue] = [.int(scan.id), .of(StoreStatements.confidenceRank(request.minConfidence))]
         if let (finding, status) = request.filter {
-            filter += " AND v.\(Self.column(for: status)) LIKE ?"
-            arguments.append(.text("% \(finding) %"))
+            filter += Self.findingCondition(finding, status, arguments: &arguments)
         }
         // Every observation has a verdict row; the join is needed only when a verdict column is read.
         let needsVerdict = request.filter != nil || ![.country, .asn, .build].contains(request.by)
@@ -150,8 +149,9 @@ extension ResultStore {
         if request.by == .finding {
             let status = request.status ?? .vulnerable
             for id in request.findingIDs {
-                let count = try await rows(SQLQuery("SELECT COUNT(DISTINCT \(hostKey)) \(from) WHERE \(filter) AND v.\(Self.column(for: status)) LIKE ?",
-                                                    arguments + [.text("% \(id) %")])).first?.int(0) ?? 0
+                var findingArguments = arguments
+                let condition = Self.findingCondition(id, status, arguments: &findingArguments)
+                let count = try await rows(SQLQuery("SELECT COUNT(DISTINCT \(hostKey)) \(from) WHERE \(filter)\(condition)", findingArguments)).first?.int(0) ?? 0
                 if count > 0 { groups.append(ReportRow(key: id, detail: status.rawValue, count: count, share: 0)) }
             }
         } else {
@@ -170,8 +170,12 @@ extension ResultStore {
             otherGroups = rest.count
             groups = Array(groups[..<top])
         }
-        let dates = try await rows(SQLQuery("SELECT DISTINCT v.catalog_date FROM verdict v WHERE v.scan_id = ? AND v.catalog_date IS NOT NULL ORDER BY 1",
-                                            [.int(scan.id)])).compactMap { $0.text(0) }
+        // The distinct dates one index seek at a time (verdict_catalog), not by reading every verdict.
+        var dates: [String] = []
+        while let date = try await rows(SQLQuery("SELECT MIN(catalog_date) FROM verdict WHERE scan_id = ? AND catalog_date > ?",
+                                                 [.int(scan.id), .text(dates.last ?? "")])).first?.text(0) {
+            dates.append(date)
+        }
         return Report(scan: scan.name, scanStartedAt: scan.startedAt, by: request.by, dedupe: request.dedupe,
                       minConfidence: request.minConfidence, finding: request.filter?.finding,
                       status: request.filter?.status ?? (request.by == .finding ? request.status ?? .vulnerable : nil),
@@ -189,6 +193,16 @@ extension ResultStore {
         case .support: ("v.support", nil)
         case .finding: ("v.hybrid_status", nil)
         }
+    }
+
+    /// The condition that a verdict has `finding` in `status`: CVE-2025-53786 has its own column.
+    static func findingCondition(_ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
+        if finding == HybridFinding.id {
+            arguments.append(.text(status.rawValue))
+            return " AND v.hybrid_status = ?"
+        }
+        arguments.append(.text("% \(finding) %"))
+        return " AND v.\(column(for: status)) LIKE ?"
     }
 
     /// The verdict column holding ids with this status.

@@ -2,7 +2,7 @@ public import ExScopeCore
 import Foundation
 
 /// Decodes JSON Lines of `exscope.scan/1` records into rows.
-public struct ScanLineDecoder {
+public struct ScanLineDecoder: Sendable {
     public init() {}
 
     /// Decodes one line.

@@ -119,6 +119,18 @@ public enum StoreSchema {
         Migration(name: "v4-dashboard", statements: [
             "CREATE INDEX observation_scan_order ON observation (scan_id, id)",
         ]),
+        // Reports over a million results: the host (address, else name) right after the group, so
+        // `COUNT(DISTINCT host)` reads each group's hosts in order instead of sorting them; the
+        // filter columns follow, so the index alone answers the count. It replaces observation_country.
+        Migration(name: "v5-store", statements: [
+            "DROP INDEX observation_country",
+            """
+            CREATE INDEX observation_country_host ON observation
+                (scan_id, country, (COALESCE(ip, hostname)), detected, exchange_online, confidence, ip, hostname, server_key)
+            """,
+            "CREATE INDEX observation_host ON observation (scan_id, (COALESCE(ip, hostname)), detected, exchange_online, confidence, ip, hostname)",
+            "CREATE INDEX verdict_catalog ON verdict (scan_id, catalog_date)",
+        ]),
     ]
 
     /// The names a store written by this version may contain.

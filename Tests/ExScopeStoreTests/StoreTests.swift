@@ -188,3 +188,50 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         #expect(report.catalogDates == [catalog.date.description])
     }
 }
+
+/// Rows handed over one at a time; throws at `failAt` (a bad line).
+struct ListFeed: ResultFeed {
+    var rows: [ResultRow]
+    var failAt: Int?
+    var position = 0
+
+    mutating func next() throws -> ResultRow? {
+        defer { position += 1 }
+        if position == failAt { throw StoreError("bad line") }
+        return position < rows.count ? rows[position] : nil
+    }
+}
+
+@Suite struct ImportTests {
+    func indexes(_ store: SQLiteStore) async throws -> [String] {
+        try await store.rows(SQLQuery("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")).compactMap { $0.text(0) }
+    }
+
+    @Test func aFailedImportIntoAnEmptyStoreLeavesNothingAndKeepsEveryIndex() async throws {
+        let store = try SQLiteStore(path: nil)
+        let before = try await indexes(store)
+        #expect(before.contains("observation_country_host") && before.contains("verdict_catalog"))
+        var failing = ListFeed(rows: knownRows, failAt: 4)
+        await #expect(throws: StoreError.self) {
+            _ = try await store.importResults(scan: ScanInfo(name: "broken", startedAt: "2026-11-01T00:00:00Z"), feed: &failing)
+        }
+        #expect(try await indexes(store) == before)
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM observation")).first?.int(0) == 0)
+        #expect(try await store.scans().isEmpty)
+    }
+
+    @Test func importingTwiceGivesTheSameDataAndTheSameIndexes() async throws {
+        let store = try SQLiteStore(path: nil)
+        let before = try await indexes(store)
+        for _ in 0..<2 {
+            var feed = ListFeed(rows: knownRows)
+            let summary = try await store.importResults(scan: ScanInfo(name: "known", startedAt: "2026-11-01T00:00:00Z"), feed: &feed)
+            #expect(summary.rows == knownRows.count)
+            #expect(try await indexes(store) == before)
+            #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM observation")).first?.int(0) == knownRows.count)
+            let report = try await store.report(ReportRequest(by: .country))
+            #expect(report.total == 4)
+            #expect(report.rows.map(\.count) == [2, 1, 1])
+        }
+    }
+}

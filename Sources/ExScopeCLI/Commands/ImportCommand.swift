@@ -41,12 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
             options[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         for file in files {
-            var feed: ImportFeed
-            if file == "-" {
-                feed = ImportFeed(bytes: FileHandle.standardInput.readDataToEndOfFile(), file: file, enricher: enricher)
-            } else {
-                feed = ImportFeed(mapped: try MappedFile(path: file), file: file, enricher: enricher)
-            }
+            let input = file == "-" ? MappedFile(copying: FileHandle.standardInput.readDataToEndOfFile()) : try MappedFile(path: file)
+            var feed = ImportFeed(input: input, file: file, enricher: enricher)
             do {
                 let first = try feed.peek()
                 let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
