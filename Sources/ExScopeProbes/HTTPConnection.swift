@@ -168,6 +168,10 @@ struct HTTPConversation: ~Copyable {
                 guard size <= configuration.limits.headerBytes else {
                     throw ProbeError(.limitExceeded, "response headers for \(path) exceed \(configuration.limits.headerBytes) bytes")
                 }
+                // A body announced larger than the cap is refused before any of it is read.
+                if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > configuration.limits.bodyBytes {
+                    throw ProbeError(.limitExceeded, "response body for \(path) is announced as \(declared) bytes, over \(configuration.limits.bodyBytes)")
+                }
                 serverWillClose = !head.isKeepAlive
                 sawHead = true
             case .body(let buffer):

@@ -134,7 +134,7 @@ extension GroundTruth {
         case .acceptThenHang, .hangAfterRequest, .slowDrip: .ioTimeout
         case .garbage: tls ? .tlsError : .protocolError
         case .garbageAfterHandshake, .truncatedHeaders, .resetMidResponse: .protocolError
-        case .oversizedHeaders, .oversizedBody: .limitExceeded
+        case .oversizedHeaders, .oversizedBody, .endlessBody: .limitExceeded
         case .plainTextOnTLSPort, .tlsAbort: tls ? .tlsError : .protocolError
         }
     }

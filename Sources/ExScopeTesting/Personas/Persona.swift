@@ -190,6 +190,8 @@ public enum HostileMode: Sendable, Hashable {
     case oversizedHeaders(bytes: Int)
     /// Answers 200 with a body of `bytes`, streamed as fast as the client reads.
     case oversizedBody(bytes: Int)
+    /// Answers 200 with no length, then body bytes for as long as the client reads.
+    case endlessBody
     /// Answers a valid 302, one byte every `intervalMilliseconds`.
     case slowDrip(intervalMilliseconds: Int)
     /// A TLS port that answers the ClientHello with a plain-text HTTP 400.
@@ -210,6 +212,7 @@ public enum HostileMode: Sendable, Hashable {
         case .truncatedHeaders: "truncated-headers"
         case .oversizedHeaders: "oversized-headers"
         case .oversizedBody: "oversized-body"
+        case .endlessBody: "endless-body"
         case .slowDrip: "slow-drip"
         case .plainTextOnTLSPort: "plain-text-on-tls-port"
         case .tlsAbort: "tls-abort"
@@ -220,7 +223,7 @@ public enum HostileMode: Sendable, Hashable {
     /// One of each mode with default sizes: 256 KiB of headers, 64 MiB of body, 300 ms drip.
     public static let all: [HostileMode] = [
         .refuse, .acceptThenHang, .hangAfterRequest, .garbage, .garbageAfterHandshake, .truncatedHeaders,
-        .oversizedHeaders(bytes: 256 * 1024), .oversizedBody(bytes: 64 * 1024 * 1024),
+        .oversizedHeaders(bytes: 256 * 1024), .oversizedBody(bytes: 64 * 1024 * 1024), .endlessBody,
         .slowDrip(intervalMilliseconds: 300), .plainTextOnTLSPort, .tlsAbort, .resetMidResponse,
     ]
 

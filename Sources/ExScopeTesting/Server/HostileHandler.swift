@@ -111,6 +111,10 @@ final class HostileHandler: ChannelInboundHandler {
                 }
                 return chunk
             }
+        case .endlessBody:
+            var head = allocator.buffer(string: "HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/10.0\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n")
+            let block = allocator.buffer(repeating: UInt8(ascii: "A"), count: 64 * 1024)
+            stream(context: context, total: .max, prefix: &head) { _ in block }
         case .oversizedBody(let bytes):
             var head = allocator.buffer(string: "HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/10.0\r\nContent-Type: application/octet-stream\r\nContent-Length: \(bytes)\r\n\r\n")
             let block = allocator.buffer(repeating: UInt8(ascii: "A"), count: 64 * 1024)
