@@ -83,6 +83,15 @@ public final class SQLiteStore: ResultStore {
         }
     }
 
+    public func forEachRow(_ query: SQLQuery, _ body: (SQLRow) throws -> Void) async throws {
+        try wrap {
+            try writer.read { db in
+                let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: Self.arguments(query.arguments))
+                while let row = try cursor.next() { try body(Self.row(row)) }
+            }
+        }
+    }
+
     public func openScan(_ scan: ScanInfo) async throws -> Int64 {
         try wrap {
             try writer.write { db in try Self.openScan(scan, db) }
