@@ -174,7 +174,12 @@ public final class SQLiteStore: ResultStore {
     }
 
     public func close() async throws {
-        if let pool = writer as? DatabasePool { try pool.close() }
+        guard let pool = writer as? DatabasePool else { return }
+        // Copy the write-ahead log into the database and empty it, so that the next process to open the store
+        // does not replay and search a log as large as everything written (an import writes one transaction of
+        // gigabytes). Best effort: another process may be reading the store.
+        try? await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.close()
     }
 
     // MARK: - Statements
