@@ -93,4 +93,13 @@ public protocol SQLReader: Sendable {
     var dialect: SQLDialect { get }
     /// Runs a query and returns every row.
     func rows(_ query: SQLQuery) async throws -> [SQLRow]
+    /// Runs a query and hands each row to `body` as it is read, without holding every row at once.
+    func forEachRow(_ query: SQLQuery, _ body: (SQLRow) throws -> Void) async throws
+}
+
+extension SQLReader {
+    /// Reads every row first; a backend that can stream rows overrides it.
+    public func forEachRow(_ query: SQLQuery, _ body: (SQLRow) throws -> Void) async throws {
+        for row in try await rows(query) { try body(row) }
+    }
 }

@@ -86,6 +86,15 @@ public final class SQLiteStore: ResultStore {
         }
     }
 
+    public func forEachRow(_ query: SQLQuery, _ body: (SQLRow) throws -> Void) async throws {
+        try wrap {
+            try writer.read { db in
+                let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: Self.arguments(query.arguments))
+                while let row = try cursor.next() { try body(Self.row(row)) }
+            }
+        }
+    }
+
     public func openScan(_ scan: ScanInfo) async throws -> Int64 {
         try wrap {
             try writer.write { db in try Self.openScan(scan, db) }
@@ -200,7 +209,12 @@ public final class SQLiteStore: ResultStore {
     }
 
     public func close() async throws {
-        if let pool = writer as? DatabasePool { try pool.close() }
+        guard let pool = writer as? DatabasePool else { return }
+        // Copy the write-ahead log into the database and empty it, so that the next process to open the store
+        // does not replay and search a log as large as everything written (an import writes one transaction of
+        // gigabytes). Best effort: another process may be reading the store.
+        try? await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.close()
     }
 
     // MARK: - Statements

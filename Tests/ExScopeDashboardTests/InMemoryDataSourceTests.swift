@@ -38,6 +38,37 @@ import Testing
         #expect(Set(seen).count == seen.count && seen.count == all.matching)
     }
 
+    @Test func recordsInAnyOrderAreIndexedInHostOrderAndTheLastOfADuplicateWins() async throws {
+        let fixture = try await DashboardFixture.scanned.value
+        // Reversed, then the first host written again with another build and location.
+        var records = Array(fixture.reversed())
+        var rewritten = fixture[0]
+        rewritten.build = "15.2.9999.1"
+        records.append(rewritten)
+        let locations: [HostLocation?] = records.indices.map { i in
+            i == records.count - 1 ? HostLocation(countryCode: "FR") : i % 2 == 0 ? HostLocation(countryCode: "DE") : nil
+        }
+        let source = InMemoryDataSource(scans: [.init(name: "mixed", records: records, locations: locations)])
+        let page = try await source.hosts(HostQuery(minConfidence: nil, limit: 500))
+        let expected = fixture.map { HostKey(record: $0) }.sorted()
+        #expect(page.rows.map { HostKey(address: $0.address, port: $0.port) } == expected)
+        #expect(page.matching == fixture.count)
+        let first = try #require(fixture[0].ip)
+        let host = try #require(try await source.host(scan: nil, address: first, port: fixture[0].port))
+        #expect(host.record.build == "15.2.9999.1" && host.location?.countryCode == "FR")
+        let secondIP = try #require(fixture[1].ip)
+        let second = try #require(try await source.host(scan: nil, address: secondIP, port: fixture[1].port))
+        // fixture[1] is at records.count - 3 after the reversal.
+        #expect(second.location?.countryCode == ((records.count - 3) % 2 == 0 ? "DE" : nil))
+        #expect(try await source.host(scan: nil, address: first, port: fixture[0].port + 1) == nil)
+    }
+
+    @Test func permuteMovesEachElementToItsPlace() {
+        var letters = Array("abcdef")
+        letters.permute(by: [3, 0, 4, 1, 5, 2])
+        #expect(String(letters) == "daebfc")  // element i is the one that was at order[i]
+    }
+
     @Test func filtersCombine() async throws {
         let source = try await DashboardFixture.dataSource()
         let page = try await source.hosts(HostQuery(scan: "aug-10", status: .vulnerable, country: "DE", minConfidence: .medium, limit: 500))

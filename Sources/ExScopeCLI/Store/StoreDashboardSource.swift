@@ -35,36 +35,26 @@ final class StoreDashboardSource: DashboardDataSource {
         var verdicts = VerdictMemo(catalog: catalog, asOf: asOf)
         var scans: [InMemoryDataSource.Scan] = []
         var scanIDs: [String: Int64] = [:]
-        var locations: [String: HostLocation] = [:]
         for summary in try await store.scans() {
-            var records: [ScanRecord] = []
-            var after: Int64 = 0
-            // Pages of rows by id keep the memory of one query small.
-            while true {
-                let rows = try await store.rows(SQLQuery("""
-                    SELECT o.id, o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
-                        o.anomalies, o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate,
-                        v.not_affected
-                    FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
-                    WHERE o.scan_id = ? AND o.id > ? ORDER BY o.id LIMIT 50000
-                    """, [.int(summary.id), .int(after)]))
-                guard let last = rows.last else { break }
-                after = last.int(0).map(Int64.init) ?? after
-                for row in rows {
-                    let record = verdicts.record(row, asOf: asOf)
-                    if let ip = record.ip, locations[ip] == nil, row.text(11) != nil || row.int(12) != nil {
-                        let code = row.text(11)
-                        locations[ip] = HostLocation(countryCode: code, countryName: code.flatMap(CountryNames.name(for:)),
-                                                     asn: row.int(12), asName: row.text(13))
-                    }
-                    records.append(record)
-                }
+            var records: [ScanRecord] = [], locations: [HostLocation?] = []
+            records.reserveCapacity(summary.results)
+            locations.reserveCapacity(summary.results)
+            // One query per scan, its rows handed over as they are read: no page of rows is held.
+            try await store.forEachRow(SQLQuery("""
+                SELECT o.id, o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
+                    o.anomalies, o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate,
+                    v.not_affected
+                FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
+                WHERE o.scan_id = ? ORDER BY o.id
+                """, [.int(summary.id)])) { row in
+                records.append(verdicts.record(row, asOf: asOf))
+                locations.append(row.text(11) != nil || row.int(12) != nil ? verdicts.location(code: row.text(11), asn: row.int(12), asName: row.text(13)) : nil)
             }
             let label = summary.source == "synthetic" || summary.name.contains("synthetic") ? "\(summary.name) (synthetic)" : nil
-            scans.append(.init(name: summary.name, label: label, records: records))
+            scans.append(.init(name: summary.name, label: label, records: records, locations: locations))
             scanIDs[summary.name] = summary.id
         }
-        let index = InMemoryDataSource(scans: scans, assessment: assessment) { record in record.ip.flatMap { locations[$0] } }
+        let index = InMemoryDataSource(scans: consume scans, assessment: assessment)
         return StoreDashboardSource(index: index, store: store, scanIDs: scanIDs, catalog: catalog, asOf: asOf)
     }
 
@@ -144,6 +134,7 @@ struct VerdictMemo {
     let asOf: CalendarDate
     private var reports: [String: BuildReport?] = [:]
     private var storedFindings: [String: [Finding]] = [:]
+    private var locations: [HostLocation: HostLocation] = [:]
 
     init(catalog: Catalog, asOf: CalendarDate) {
         self.catalog = catalog
@@ -174,6 +165,14 @@ struct VerdictMemo {
             record.findings = findings(vulnerable: row.text(17), patched: row.text(18), indeterminate: row.text(19), notAffected: row.text(20))
         }
         return record
+    }
+
+    /// A host's location, one shared value (and strings) per distinct location.
+    mutating func location(code: String?, asn: Int?, asName: String?) -> HostLocation {
+        let location = HostLocation(countryCode: code, countryName: code.flatMap(CountryNames.name(for:)), asn: asn, asName: asName)
+        if let known = locations[location] { return known }
+        locations[location] = location
+        return location
     }
 
     private mutating func report(_ build: String) -> BuildReport? {

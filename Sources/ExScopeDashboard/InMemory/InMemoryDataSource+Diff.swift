@@ -23,7 +23,7 @@ extension InMemoryDataSource {
             if change.hosts.count < limit { change.hosts.append(make()) }
         }
         for (newRow, key) in new.keys.enumerated() where new.exchangeLevel[newRow] >= 0 {
-            let oldRow = old.positions[key].flatMap { old.exchangeLevel[$0] >= 0 ? $0 : nil }
+            let oldRow = old.row(of: key).flatMap { old.exchangeLevel[$0] >= 0 ? $0 : nil }
             let nowVulnerable = newStatus?[newRow] == vulnerable
             let wasVulnerable = oldRow.map { oldStatus?[$0] == vulnerable } ?? false
             if nowVulnerable && !wasVulnerable {
@@ -38,7 +38,7 @@ extension InMemoryDataSource {
             }
         }
         for (oldRow, key) in old.keys.enumerated() where oldStatus?[oldRow] == vulnerable && old.exchangeLevel[oldRow] >= 0 {
-            let stillExchange = new.positions[key].map { new.exchangeLevel[$0] >= 0 } ?? false
+            let stillExchange = new.row(of: key).map { new.exchangeLevel[$0] >= 0 } ?? false
             guard !stillExchange else { continue }
             add(&diff.gone, entry(key, oldRow: oldRow, newRow: nil))
             countries[country(old, oldRow), default: (0, 0, 0)].gone += 1

@@ -6,13 +6,8 @@ extension InMemoryDataSource {
         var start = 0
         if let cursor = query.cursor {
             guard let key = HostKey(cursor: cursor) else { throw DashboardError.badCursor }
-            // Keyset paging: the first row after the key, found by binary search in the sorted keys.
-            var low = 0, high = index.keys.count
-            while low < high {
-                let middle = (low + high) / 2
-                if index.keys[middle] <= key { low = middle + 1 } else { high = middle }
-            }
-            start = low
+            // Keyset paging: the first row after the key.
+            start = index.firstRow { $0 <= key }
         }
         guard let filter = RowFilter(query: query, index: index, tables: tables) else {
             // A filter value no record has: nothing can match.

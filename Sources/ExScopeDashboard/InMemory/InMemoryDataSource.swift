@@ -19,11 +19,15 @@ public final class InMemoryDataSource: DashboardDataSource {
         /// Shown next to the name, e.g. "synthetic".
         public var label: String?
         public var records: [ScanRecord]
+        /// Each record's location, in the order of `records`; when empty, the data source's `locate` is asked.
+        public var locations: [HostLocation?]
 
-        public init(name: String, label: String? = nil, records: [ScanRecord]) {
+        public init(name: String, label: String? = nil, records: [ScanRecord], locations: [HostLocation?] = []) {
+            precondition(locations.isEmpty || locations.count == records.count, "one location per record")
             self.name = name
             self.label = label
             self.records = records
+            self.locations = locations
         }
     }
 
@@ -38,13 +42,18 @@ public final class InMemoryDataSource: DashboardDataSource {
     /// - Parameters:
     ///   - scans: the scans; they are ordered by their earliest record timestamp (ties keep this order).
     ///   - assessment: the organisation checklist, if there is one.
-    ///   - locate: the country/ASN of a record (`nil` for none, e.g. loopback or private addresses).
-    public init(scans: [Scan], assessment: OrganisationAssessment? = nil,
+    ///   - locate: the country/ASN of a record (`nil` for none, e.g. loopback or private addresses), for scans without `locations`.
+    public init(scans: consuming [Scan], assessment: OrganisationAssessment? = nil,
                 locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
         var tables = InternTables()
         var indexes: [ScanIndex] = []
-        for scan in scans {
-            indexes.append(ScanIndex(name: scan.name, label: scan.label, records: scan.records, tables: &tables, locate: locate))
+        for i in scans.indices {
+            // Taken out of the scan so that the index, holding the only reference, sorts them in place.
+            var records: [ScanRecord] = []
+            swap(&records, &scans[i].records)
+            indexes.append(ScanIndex(name: scans[i].name, label: scans[i].label, records: consume records, locations: scans[i].locations,
+                                     tables: &tables, locate: locate))
+            scans[i].locations = []
         }
         let order = indexes.indices.sorted { a, b in
             let x = indexes[a].startedAt ?? "", y = indexes[b].startedAt ?? ""
@@ -73,7 +82,7 @@ public final class InMemoryDataSource: DashboardDataSource {
 
     public func host(scan: String?, address: String, port: Int) async throws -> HostDetail? {
         let index = try index(scan)
-        guard let row = index.positions[HostKey(address: address, port: port)] else { return nil }
+        guard let row = index.row(of: HostKey(address: address, port: port)) else { return nil }
         return HostDetail(scan: index.name, record: index.records[row], location: index.location(at: row))
     }
 }

@@ -11,8 +11,8 @@ struct ScanIndex: Sendable {
     let endedAt: String?
     /// Records in ``HostKey`` order.
     let records: [ScanRecord]
+    /// Sorted and unique, one per record.
     let keys: [HostKey]
-    let positions: [HostKey: Int]
     /// Index into ``locations`` per row, or `noValue`.
     let locationOf: [Int32]
     let locations: [HostLocation]
@@ -37,24 +37,27 @@ struct ScanIndex: Sendable {
     }
 
     /// Builds the index. `tables` interns strings shared by every scan (countries, products, CUs).
-    init(name: String, label: String?, records unsorted: [ScanRecord], tables: inout InternTables,
-         locate: (ScanRecord) -> HostLocation?) {
+    /// `given` is each record's location (as in ``InMemoryDataSource/Scan/locations``); when empty, `locate` is asked.
+    /// The records are sorted in place: pass the only reference to them to avoid a copy.
+    init(name: String, label: String?, records unsorted: consuming [ScanRecord], locations given: [HostLocation?],
+         tables: inout InternTables, locate: (ScanRecord) -> HostLocation?) {
         self.name = name
         self.label = label
-        var keyed = unsorted.map { (HostKey(record: $0), $0) }
-        keyed.sort { $0.0 < $1.0 }
-        // The same address:port twice in one scan: keep the last record written.
-        var deduplicated: [(HostKey, ScanRecord)] = []
-        deduplicated.reserveCapacity(keyed.count)
-        for entry in keyed {
-            if let last = deduplicated.last, last.0 == entry.0 { deduplicated[deduplicated.count - 1] = entry } else { deduplicated.append(entry) }
+        var records = consume unsorted
+        // Row numbers are sorted rather than records; the records are then moved into place once.
+        let unsortedKeys = records.map(HostKey.init(record:))
+        var order = Array(records.indices)
+        order.sort { unsortedKeys[$0] < unsortedKeys[$1] }  // stable: equal keys keep their order
+        // The same address:port twice in one scan: keep the last record written; the others go to the end and are dropped.
+        var kept: [Int] = [], dropped: [Int] = []
+        kept.reserveCapacity(order.count)
+        for (i, row) in order.enumerated() {
+            if i + 1 == order.count || unsortedKeys[order[i + 1]] != unsortedKeys[row] { kept.append(row) } else { dropped.append(row) }
         }
-        keys = deduplicated.map(\.0)
-        records = deduplicated.map(\.1)
-        var positions: [HostKey: Int] = [:]
-        positions.reserveCapacity(keys.count)
-        for (i, key) in keys.enumerated() { positions[key] = i }
-        self.positions = positions
+        records.permute(by: kept + dropped)
+        records.removeLast(dropped.count)
+        keys = kept.map { unsortedKeys[$0] }
+        self.records = records
 
         var locationIndex: [HostLocation: Int32] = [:]
         var locations: [HostLocation] = []
@@ -72,7 +75,7 @@ struct ScanIndex: Sendable {
                 if earliest == nil || record.timestamp < earliest! { earliest = record.timestamp }
                 if latest == nil || record.timestamp > latest! { latest = record.timestamp }
             }
-            if let location = locate(record) {
+            if let location = given.isEmpty ? locate(record) : given[kept[i]] {
                 let index = locationIndex[location] ?? {
                     locations.append(location)
                     locationIndex[location] = Int32(locations.count - 1)
@@ -114,9 +117,43 @@ struct ScanIndex: Sendable {
         endedAt = latest
     }
 
+    /// The first row whose key is not `before` (the keys are sorted, so a binary search).
+    func firstRow(where before: (HostKey) -> Bool) -> Int {
+        var low = 0, high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if before(keys[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The row of a host, `nil` when the scan does not have it.
+    func row(of key: HostKey) -> Int? {
+        let row = firstRow { $0 < key }
+        return row < keys.count && keys[row] == key ? row : nil
+    }
+
     func location(at row: Int) -> HostLocation? {
         let index = locationOf[row]
         return index == Self.noValue ? nil : locations[Int(index)]
+    }
+}
+
+extension Array {
+    /// Reorders the elements in place so that element `i` is the one that was at `order[i]`
+    /// (`order` is a permutation of the indices): each element is moved once, with no second array.
+    mutating func permute(by order: [Int]) {
+        var placed = [Bool](repeating: false, count: count)
+        for start in indices where !placed[start] {
+            // Follow the cycle through `start`: each swap puts one element in its final place.
+            var i = start
+            while !placed[i] {
+                placed[i] = true
+                let from = order[i]
+                if from != start { swapAt(i, from) }
+                i = from
+            }
+        }
     }
 }
 
