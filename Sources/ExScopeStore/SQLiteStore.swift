@@ -142,9 +142,7 @@ public final class SQLiteStore: ResultStore {
                     for statement in deferred { try db.execute(sql: statement) }
                     return .commit
                 }
-                // The load passed through the WAL; empty it now, or every later process that opens the
-                // store first reads the whole WAL (gigabytes after a big import) to rebuild its index.
-                _ = try? Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                // The WAL the load passed through is emptied by close(), as after every write.
             }
         }
         return ImportSummary(scan: scan.name, rows: count)

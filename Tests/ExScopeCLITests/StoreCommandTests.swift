@@ -12,6 +12,9 @@ import Testing
                                                "--label", "synthetic=true"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stderr.contains("imported 29098 results"))
+        // The import's write-ahead log is emptied when the store closes, so the next command does not replay it.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: scan.store + "-wal"))?[.size] as? Int ?? 0
+        #expect(wal == 0, "the store's WAL is \(wal) bytes after the import")
 
         let json = try ExScopeProcess.run(["report", "--by", "country", "--top", "7", "--format", "json", "--store", scan.store])
         #expect(json.status == 0, "\(json.stderr)")
