@@ -130,7 +130,7 @@ final class ResultSink {
     private let format: ScanCommand.ScanFormat
     let failOn: String?
     private let allStatuses: Bool
-    private let encoder: JSONEncoder
+    private let encoder = RecordEncoder()
     private var wroteHeader = false
     /// The output's length on disk, for the checkpoint (``flush()`` first).
     private(set) var bytesWritten: UInt64 = 0
@@ -146,8 +146,6 @@ final class ResultSink {
         self.format = format
         self.failOn = failOn
         self.allStatuses = allStatuses
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let path, path != "-" {
             // createFile replaces the path with a new regular file: never do that to a device such
             // as /dev/null (as root it would replace the device node for the whole machine).
@@ -187,7 +185,7 @@ final class ResultSink {
     func write(_ record: ScanRecord) throws {
         switch format {
         case .jsonl:
-            try emit(Array(encoder.encode(record)))
+            try emit(encoder.encode(record))
         case .table:
             if !wroteHeader {
                 try emit(ScanTable.header)
@@ -222,6 +220,40 @@ final class ResultSink {
     func close() throws {
         try flush()
         if ownsHandle { try? handle.synchronize(); try? handle.close() }
+    }
+}
+
+/// Encodes records as JSON lines. A build's findings (most of a record's bytes) are the same
+/// for every host that runs it, so each distinct list is encoded once and spliced in.
+final class RecordEncoder {
+    private let encoder: JSONEncoder
+    private var findings: [[Finding]: [UInt8]] = [:]
+    /// The one place an empty findings list appears: keys are sorted, `hybrid` always follows, and
+    /// inside JSON strings every quote is escaped, so these bytes cannot occur in a value.
+    private static let emptyFindings = Array(#""findings":[],"hybrid":"#.utf8)
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    func encode(_ record: ScanRecord) throws -> [UInt8] {
+        guard !record.findings.isEmpty else { return Array(try encoder.encode(record)) }
+        var rest = record
+        rest.findings = []
+        var line = Array(try encoder.encode(rest))
+        guard let range = line.firstRange(of: Self.emptyFindings) else { return Array(try encoder.encode(record)) }
+        let list: [UInt8]
+        if let known = findings[record.findings] {
+            list = known
+        } else {
+            list = Array(try encoder.encode(record.findings))
+            // Bounded: hostile hosts can claim any number of builds.
+            if findings.count >= 4096 { findings.removeAll() }
+            findings[record.findings] = list
+        }
+        line.replaceSubrange(range, with: Array(#""findings":"#.utf8) + list + Array(#","hybrid":"#.utf8))
+        return line
     }
 }
 

@@ -1,6 +1,5 @@
 import ExScopeCore
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,13 +10,15 @@ import NIOTLS
 /// every phase under a deadline and every response under a size cap.
 ///
 /// All bytes read are attacker-controlled; nothing here trusts a length or waits
-/// without a deadline.
-struct HTTPConnection {
-    typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-
-    let channel: Channel
-    let certificate: CertificateSummary?
+/// without a deadline. The pipeline does the work on the event loop and hands each
+/// response over whole, so a request costs one wake-up of the probing task.
+struct HTTPConnection: Sendable {
+    let channel: any Channel
+    /// The leaf certificate the server presented (DER), for HTTPS.
+    let certificate: [UInt8]?
     let hostHeader: String
+    private let collector: NIOLoopBound<ResponseCollector>
+    private let configuration: ProbeConfiguration
 
     /// Connects and, for HTTPS, completes the handshake.
     static func open(address: IPAddress, port: Int, hostname: String?, tls: NIOSSLContext?,
@@ -28,69 +29,96 @@ struct HTTPConnection {
         } catch {
             throw ProbeError(.connectionRefused, "bad address \(address)")
         }
-        let handshake = HandshakeWaiter()
+        let defaultPort = tls == nil ? 80 : 443
+        let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
+        let hostHeader = port == defaultPort ? name : "\(name):\(port)"
         // Connect first and build the pipeline only for connections that exist: most targets of a
         // sweep refuse, and a TLS session object per refused attempt costs memory and time.
         // Reads stay off until the pipeline is complete, so no early byte is lost.
-        let raw: any NIOCore.Channel
+        let connected = ClientBootstrap(group: group)
+            .connectTimeout(configuration.timeouts.connect)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.autoRead, value: false)
+            .connect(to: socketAddress)
+            .flatMapErrorThrowing { throw classifyConnect($0) }
+            .flatMap { channel in
+                start(channel, tls: tls, hostname: hostname, hostHeader: hostHeader, configuration: configuration)
+            }
         do {
-            raw = try await ClientBootstrap(group: group)
-                .connectTimeout(configuration.timeouts.connect)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelOption(.autoRead, value: false)
-                .connect(to: socketAddress).get()
+            return try await connected.get()
+        } catch let error as ProbeError {
+            throw error
         } catch {
-            throw classifyConnect(error)
-        }
-        let channel: Channel
-        do {
-            channel = try await raw.eventLoop.submit {
-                let pipeline = raw.pipeline.syncOperations
-                if let tls {
-                    // SNI only for names: an IP literal is not a valid server name.
-                    try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
-                    try pipeline.addHandler(handshake)
-                }
-                try pipeline.addHandler(ByteBudgetHandler(limit: configuration.limits.headerBytes + configuration.limits.bodyBytes + 4096))
-                try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
-                let wrapped = try Channel(wrappingChannelSynchronously: raw)
-                raw.setOption(.autoRead, value: true).whenFailure { _ in raw.close(promise: nil) }
-                return wrapped
-            }.get()
-        } catch {
-            raw.close(promise: nil)
             throw ProbeError(.tlsError, "cannot set up the connection: \(shortDescription(error))")
         }
-        var certificate: CertificateSummary?
-        if tls != nil {
-            let timer = channel.channel.eventLoop.scheduleTask(in: configuration.timeouts.tlsHandshake) {
-                // A handshake that never completes is a timeout (zgrab2); a failed one is a TLS error.
-                handshake.fail(ProbeError(.ioTimeout, "TLS handshake timed out"))
-                channel.channel.close(promise: nil)
-            }
-            do {
-                try await handshake.future(on: channel.channel.eventLoop).get()
-                timer.cancel()
-            } catch {
-                timer.cancel()
-                await discard(channel)
-                if let probe = error as? ProbeError { throw probe }
-                throw ProbeError(.tlsError, "TLS handshake failed: \(shortDescription(error))")
-            }
-            if let peer = try? await channel.channel.nioSSL_peerCertificate().get() {
-                certificate = CertificateSummary(der: (try? peer.toDERBytes()) ?? [])
-            }
-        }
-        let defaultPort = tls == nil ? 80 : 443
-        let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
-        return HTTPConnection(channel: channel, certificate: certificate,
-                              hostHeader: port == defaultPort ? name : "\(name):\(port)")
     }
 
-    /// Closes a wrapped channel that will not be used; the async wrapper must be finished, not dropped.
-    static func discard(_ channel: Channel) async {
-        try? await channel.executeThenClose { _, _ in }
+    /// On the channel's event loop: builds the pipeline, starts reading and waits for the handshake.
+    private static func start(_ channel: any Channel, tls: NIOSSLContext?, hostname: String?, hostHeader: String,
+                              configuration: ProbeConfiguration) -> EventLoopFuture<HTTPConnection> {
+        let loop = channel.eventLoop
+        let collector: ResponseCollector
+        let handshake = loop.makePromise(of: [UInt8]?.self)
+        do {
+            let pipeline = channel.pipeline.syncOperations
+            if let tls {
+                // SNI only for names: an IP literal is not a valid server name.
+                try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
+                try pipeline.addHandler(HandshakeWaiter(promise: handshake))
+            } else {
+                handshake.succeed(nil)
+            }
+            let budget = ByteBudgetHandler(limit: configuration.limits.headerBytes + configuration.limits.bodyBytes + 4096)
+            try pipeline.addHandler(budget)
+            try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+            collector = ResponseCollector(limits: configuration.limits, budget: budget)
+            try pipeline.addHandler(collector)
+            try channel.syncOptions?.setOption(.autoRead, value: true)
+        } catch {
+            channel.close(promise: nil)
+            handshake.fail(error)
+            return loop.makeFailedFuture(ProbeError(.tlsError, "cannot set up the connection: \(shortDescription(error))"))
+        }
+        // A handshake that never completes is a timeout (zgrab2); a failed one is a TLS error.
+        let timer = loop.scheduleTask(in: configuration.timeouts.tlsHandshake) {
+            handshake.fail(ProbeError(.ioTimeout, "TLS handshake timed out"))
+            channel.close(promise: nil)
+        }
+        let bound = NIOLoopBound(collector, eventLoop: loop)
+        return handshake.futureResult.always { _ in timer.cancel() }
+            .map { certificate in
+                HTTPConnection(channel: channel, certificate: certificate, hostHeader: hostHeader, collector: bound, configuration: configuration)
+            }
+            .flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error as? ProbeError ?? ProbeError(.tlsError, "TLS handshake failed: \(shortDescription(error))")
+            }
     }
+
+    /// Sends one GET and returns its whole response, read under the response deadline.
+    func get(_ path: String, extraHeaders: [(String, String)] = []) async throws(ProbeError) -> ResponseCollector.Response {
+        var headers = NIOHTTP1.HTTPHeaders()
+        headers.add(name: "Host", value: hostHeader)
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Accept", value: "*/*")
+        headers.add(name: "Connection", value: "keep-alive")
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+        let promise = channel.eventLoop.makePromise(of: ResponseCollector.Response.self)
+        let collector = self.collector
+        let timeout = configuration.timeouts.response
+        channel.eventLoop.execute { collector.value.send(head, timeout: timeout, promise: promise) }
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as ProbeError {
+            throw error
+        } catch {
+            throw Self.classifyRead(error, path: path)
+        }
+    }
+
+    /// Closes the connection; nothing waits for it.
+    func close() { channel.close(promise: nil) }
 
     static func classifyConnect(_ error: any Error) -> ProbeError {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
@@ -109,83 +137,6 @@ struct HTTPConnection {
         }
         return ProbeError(.connectionRefused, "connect failed: \(shortDescription(error))")
     }
-}
-
-/// Runs a request/response conversation on an open connection.
-struct HTTPConversation: ~Copyable {
-    var inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
-    let channel: any Channel
-    let hostHeader: String
-    let configuration: ProbeConfiguration
-    /// Whether the server asked to close after the last response.
-    var serverWillClose = false
-
-    /// Sends one GET and reads its whole response under the response deadline.
-    mutating func get(_ path: String, extraHeaders: [(String, String)] = []) async throws(ProbeError) -> HTTPEvidence {
-        var headers = NIOHTTP1.HTTPHeaders()
-        headers.add(name: "Host", value: hostHeader)
-        headers.add(name: "User-Agent", value: configuration.userAgent)
-        headers.add(name: "Accept", value: "*/*")
-        headers.add(name: "Connection", value: "keep-alive")
-        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
-        let timedOut = NIOLockedValueBox(false)
-        let channel = self.channel
-        let timer = channel.eventLoop.scheduleTask(in: configuration.timeouts.response) {
-            timedOut.withLockedValue { $0 = true }
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
-        do {
-            try await channel.pipeline.handler(type: ByteBudgetHandler.self).map { $0.reset() }.get()
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
-            try await outbound.write(.end(nil))
-            return try await readResponse(path: path)
-        } catch let error as ProbeError {
-            throw timedOut.withLockedValue { $0 } ? ProbeError(.ioTimeout, "no complete response to \(path) in time") : error
-        } catch {
-            if timedOut.withLockedValue({ $0 }) { throw ProbeError(.ioTimeout, "no complete response to \(path) in time") }
-            throw Self.classifyRead(error, path: path)
-        }
-    }
-
-    private mutating func readResponse(path: String) async throws -> HTTPEvidence {
-        var status = 0
-        var fields: [HTTPHeaderField] = []
-        var body: [UInt8] = []
-        var sawHead = false
-        while let part = try await inbound.next() {
-            switch part {
-            case .head(let head):
-                // 1xx responses are informational: wait for the real one.
-                if head.status.code < 200 { continue }
-                status = Int(head.status.code)
-                var size = 0
-                for (name, value) in head.headers {
-                    size += name.utf8.count + value.utf8.count + 4
-                    fields.append(HTTPHeaderField(name: name, value: value))
-                }
-                guard size <= configuration.limits.headerBytes else {
-                    throw ProbeError(.limitExceeded, "response headers for \(path) exceed \(configuration.limits.headerBytes) bytes")
-                }
-                // A body announced larger than the cap is refused before any of it is read.
-                if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > configuration.limits.bodyBytes {
-                    throw ProbeError(.limitExceeded, "response body for \(path) is announced as \(declared) bytes, over \(configuration.limits.bodyBytes)")
-                }
-                serverWillClose = !head.isKeepAlive
-                sawHead = true
-            case .body(let buffer):
-                guard body.count + buffer.readableBytes <= configuration.limits.bodyBytes else {
-                    throw ProbeError(.limitExceeded, "response body for \(path) exceeds \(configuration.limits.bodyBytes) bytes")
-                }
-                body.append(contentsOf: buffer.readableBytesView)
-            case .end:
-                return HTTPEvidence(path: path, status: status, headers: ExScopeCore.HTTPHeaders(fields: fields), body: body)
-            }
-        }
-        throw ProbeError(.protocolError, sawHead ? "connection closed in the middle of the response to \(path)"
-                                                  : "connection closed without a response to \(path)")
-    }
 
     static func classifyRead(_ error: any Error, path: String) -> ProbeError {
         if let parserError = error as? HTTPParserError {
@@ -198,6 +149,126 @@ struct HTTPConversation: ~Copyable {
             return ProbeError(.protocolError, "connection closed before the response to \(path)")
         }
         return ProbeError(.protocolError, "\(shortDescription(error)) reading the response to \(path)")
+    }
+}
+
+/// Sends each request and collects its response on the event loop: the status, headers and
+/// body under their caps, with the response deadline; the response is handed over when complete.
+final class ResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    struct Response: Sendable {
+        var evidence: HTTPEvidence
+        /// Whether the server keeps the connection open after this response.
+        var keepAlive: Bool
+    }
+
+    private struct Waiting {
+        let path: String
+        let promise: EventLoopPromise<Response>
+        let timer: Scheduled<Void>
+        var status = 0
+        var fields: [HTTPHeaderField] = []
+        var body: [UInt8] = []
+        var keepAlive = true
+        var sawHead = false
+    }
+
+    private let limits: ProbeConfiguration.Limits
+    private let budget: ByteBudgetHandler
+    private var context: ChannelHandlerContext?
+    private var waiting: Waiting?
+
+    init(limits: ProbeConfiguration.Limits, budget: ByteBudgetHandler) {
+        self.limits = limits
+        self.budget = budget
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Sends a request; `promise` gets its response or the error that ended it.
+    func send(_ head: HTTPRequestHead, timeout: TimeAmount, promise: EventLoopPromise<Response>) {
+        guard let context, context.channel.isActive, waiting == nil else {
+            promise.fail(ProbeError(.protocolError, "connection closed before the request for \(head.uri)"))
+            return
+        }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(in: timeout) {
+            bound.value.finish(.failure(ProbeError(.ioTimeout, "no complete response to \(head.uri) in time")))
+        }
+        waiting = Waiting(path: head.uri, promise: promise, timer: timer)
+        budget.reset()
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Bytes nobody asked for (after a failure, or unsolicited) are dropped.
+        guard var response = waiting else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // 1xx responses are informational: wait for the real one.
+            if head.status.code < 200 { return }
+            response.status = Int(head.status.code)
+            var size = 0
+            for (name, value) in head.headers {
+                size += name.utf8.count + value.utf8.count + 4
+                response.fields.append(HTTPHeaderField(name: name, value: value))
+            }
+            guard size <= limits.headerBytes else {
+                return finish(.failure(ProbeError(.limitExceeded, "response headers for \(response.path) exceed \(limits.headerBytes) bytes")))
+            }
+            // A body announced larger than the cap is refused before any of it is read.
+            if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init) {
+                guard declared <= limits.bodyBytes else {
+                    return finish(.failure(ProbeError(.limitExceeded,
+                                                      "response body for \(response.path) is announced as \(declared) bytes, over \(limits.bodyBytes)")))
+                }
+                response.body.reserveCapacity(declared)
+            }
+            response.keepAlive = head.isKeepAlive
+            response.sawHead = true
+        case .body(let buffer):
+            guard response.body.count + buffer.readableBytes <= limits.bodyBytes else {
+                return finish(.failure(ProbeError(.limitExceeded, "response body for \(response.path) exceeds \(limits.bodyBytes) bytes")))
+            }
+            waiting = nil // keeps the body uniquely referenced while it grows
+            response.body.append(contentsOf: buffer.readableBytesView)
+        case .end:
+            waiting = response
+            let evidence = HTTPEvidence(path: response.path, status: response.status,
+                                        headers: ExScopeCore.HTTPHeaders(fields: response.fields), body: response.body)
+            return finish(.success(Response(evidence: evidence, keepAlive: response.keepAlive)))
+        }
+        waiting = response
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(.failure(HTTPConnection.classifyRead(error, path: waiting?.path ?? "?")))
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let response = waiting {
+            finish(.failure(ProbeError(.protocolError, response.sawHead ? "connection closed in the middle of the response to \(response.path)"
+                                                                        : "connection closed without a response to \(response.path)")))
+        }
+        context.fireChannelInactive()
+    }
+
+    /// Completes the request in flight; a failure also closes the connection.
+    fileprivate func finish(_ result: Result<Response, ProbeError>) {
+        guard let response = waiting else { return }
+        waiting = nil
+        response.timer.cancel()
+        switch result {
+        case .success(let value): response.promise.succeed(value)
+        case .failure(let error):
+            response.promise.fail(error)
+            context?.close(promise: nil)
+        }
     }
 }
 
@@ -235,44 +306,30 @@ final class ByteBudgetHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// Completes when the TLS handshake does, or fails with the first error.
-final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+/// Completes `promise` with the server's certificate (DER) when the TLS handshake does, or
+/// fails it with the first error.
+final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = Any
 
-    private let state = NIOLockedValueBox<(promise: EventLoopPromise<Void>?, result: Result<Void, any Error>?)>((nil, nil))
+    private let promise: EventLoopPromise<[UInt8]?>
 
-    func future(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        state.withLockedValue { state in
-            if let result = state.result { return eventLoop.makeCompletedFuture(result) }
-            let promise = eventLoop.makePromise(of: Void.self)
-            state.promise = promise
-            return promise.futureResult
-        }
-    }
-
-    func fail(_ error: any Error) { complete(.failure(error)) }
-
-    private func complete(_ result: Result<Void, any Error>) {
-        let promise: EventLoopPromise<Void>? = state.withLockedValue { state in
-            guard state.result == nil else { return nil }
-            state.result = result
-            return state.promise
-        }
-        promise?.completeWith(result)
-    }
+    init(promise: EventLoopPromise<[UInt8]?>) { self.promise = promise }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent { complete(.success(())) }
+        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
+            let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate()
+            promise.succeed(certificate.flatMap { try? $0.toDERBytes() })
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        complete(.failure(error))
+        promise.fail(error)
         context.fireErrorCaught(error)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        complete(.failure(ProbeError(.tlsError, "connection closed during the TLS handshake")))
+        promise.fail(ProbeError(.tlsError, "connection closed during the TLS handshake"))
         context.fireChannelInactive()
     }
 }

@@ -104,31 +104,20 @@ public struct HostProber: Sendable {
             // Each connection serves as many steps as the server allows.
             let connection = try await HTTPConnection.open(address: address, port: target.port, hostname: target.hostname,
                                                            tls: tls, configuration: configuration, group: group)
-            if outcome.evidence.certificate == nil { outcome.evidence.certificate = connection.certificate }
-            var pending: Plan.Step? = step
-            var failure: ProbeError?
-            do {
-                try await connection.channel.executeThenClose { inbound, outbound in
-                    var conversation = HTTPConversation(inbound: inbound.makeAsyncIterator(), outbound: outbound,
-                                                        channel: connection.channel.channel, hostHeader: connection.hostHeader,
-                                                        configuration: configuration)
-                    while let current = pending {
-                        guard requests < configuration.limits.requestsPerHost else { pending = nil; break }
-                        guard clock.now < deadline else { throw ProbeError(.ioTimeout, "the host took longer than its time limit") }
-                        requests += 1
-                        let response = try await conversation.get(current.path(host: connection.hostHeader, tls: tls != nil),
-                                                                  extraHeaders: current.headers)
-                        outcome.evidence.responses.append(response)
-                        pending = plan.next(after: outcome.evidence, catalog: catalog, asOf: asOf)
-                        if conversation.serverWillClose { break }
-                    }
-                }
-            } catch let error as ProbeError {
-                failure = error
-            } catch {
-                failure = HTTPConversation.classifyRead(error, path: pending.map { $0.path(host: connection.hostHeader, tls: tls != nil) } ?? "?")
+            defer { connection.close() }
+            if outcome.evidence.certificate == nil, let der = connection.certificate {
+                outcome.evidence.certificate = CertificateSummary(der: der)
             }
-            if let failure { throw failure }
+            var pending: Plan.Step? = step
+            while let current = pending {
+                guard requests < configuration.limits.requestsPerHost else { return }
+                guard clock.now < deadline else { throw ProbeError(.ioTimeout, "the host took longer than its time limit") }
+                requests += 1
+                let response = try await connection.get(current.path(host: connection.hostHeader, tls: tls != nil), extraHeaders: current.headers)
+                outcome.evidence.responses.append(response.evidence)
+                pending = plan.next(after: outcome.evidence, catalog: catalog, asOf: asOf)
+                if !response.keepAlive { break }
+            }
             guard let next = pending else { return }
             plan.pushBack(next)
             guard clock.now < deadline else { throw ProbeError(.ioTimeout, "the host took longer than its time limit") }

@@ -8,7 +8,7 @@ final class StoreSink {
     private let store: any ResultStore
     private let scan: Int64
     private let enricher: GeoEnricher
-    private let encoder: JSONEncoder
+    private let encoder = RecordEncoder()
     private var buffer: [ResultRow] = []
     private var lastFlush = ContinuousClock.now
 
@@ -16,8 +16,6 @@ final class StoreSink {
         self.store = store
         self.scan = scan
         self.enricher = enricher
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     /// Buffers one record; writes the batch every 256 records or every second.
