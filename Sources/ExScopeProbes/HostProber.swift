@@ -23,7 +23,10 @@ public struct HostOutcome: Sendable {
 /// Runs ExScope's probe plan against one target:
 ///
 /// 1. `GET /owa/` (no redirect is followed), 2. the OWA logon page, 3. the ECP export-tool
-/// manifest, 4. only while the build is not exact: the `X-OWA-Version`-bearing 401s of
+/// manifest — asked before the logon page when `/owa/` already shows Exchange; the logon page is
+/// then skipped if the manifest gives, with high confidence, an exact build that nothing contradicts
+/// (unless `thorough`),
+/// 4. only while the build is not exact: the `X-OWA-Version`-bearing 401s of
 /// `/EWS/Exchange.asmx` and `/Autodiscover/Autodiscover.xml`. `identity` adds an NTLM
 /// negotiate on `/EWS/Exchange.asmx`; `hybridHint` an empty Bearer challenge on
 /// `/Microsoft-Server-ActiveSync`. Requests share one connection while the server keeps it
@@ -206,14 +209,22 @@ struct Plan: Sendable {
 
     private mutating func decide(_ evidence: HostEvidence, catalog: Catalog, asOf: CalendarDate) -> Step.Kind? {
         if !done.contains(.owa) { return .owa }
-        if !done.contains(.logon) { return .logon }
         let profile = profile(of: evidence, catalog: catalog, asOf: asOf)
+        let exact = profile.precision == .exact
+        if !done.contains(.logon) {
+            // /owa/ already shows Exchange: the manifest may give the exact build at once. When it does with
+            // high confidence and nothing disagrees, the logon page (the largest response, CU-level only)
+            // would change no conclusion and is skipped, unless --thorough asks for its cross-check.
+            let shows = !profile.signals.isEmpty && !profile.exchangeOnline
+            if shows && !configuration.thorough && !done.contains(.manifest) { return .manifest }
+            let settled = done.contains(.manifest) && profile.detected && profile.confidence == .high && exact && profile.anomalies.isEmpty
+            if !settled || configuration.thorough { return .logon }
+        }
         // Conclusive: clearly not Exchange, or Exchange Online (never counted). A reverse proxy's
         // pre-authentication page hides OWA but usually passes /EWS/ and /Autodiscover/ through.
         let behindProxy = profile.evidence.contains { $0.source == .preAuthPage }
         if profile.signals.isEmpty && !profile.detected && !behindProxy { return nil }
         if profile.exchangeOnline { return nil }
-        let exact = profile.precision == .exact
         if !done.contains(.manifest) && !(exact && profile.anomalies.isEmpty) { return .manifest }
         // The NTLM negotiate goes to /EWS/, whose 401 also carries X-OWA-Version.
         if configuration.identity && !done.contains(.ntlm) { return .ntlm }

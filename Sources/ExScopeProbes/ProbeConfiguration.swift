@@ -36,6 +36,9 @@ public struct ProbeConfiguration: Sendable {
     public var identity = false
     /// Send an empty Bearer challenge to learn whether OAuth to Microsoft 365 is set up.
     public var hybridHint = false
+    /// Always read the logon page, even when `/owa/` and the export-tool manifest already settle the
+    /// exact build: its OWA path cross-checks the manifest's CU, at the cost of the largest response.
+    public var thorough = false
 
     /// The descriptive User-Agent: ExScope, its purpose, and the scanner's contact
     /// (a URL or address where network owners learn about the scan and opt out).

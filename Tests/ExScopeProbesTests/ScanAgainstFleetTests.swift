@@ -81,6 +81,42 @@ import Testing
         // Hostile hosts end within their limits: nothing hangs past the host timeout.
         #expect(elapsed < .seconds(120))
     }
+
+    /// The logon page is skipped only where `/owa/` and the manifest settle an exact build that nothing
+    /// contradicts, and skipping it changes no conclusion that reading it (`thorough`) reaches.
+    @Test func theLogonPageIsSkippedOnlyWhereTheManifestSettlesTheBuild() async throws {
+        let catalog = try Catalog.bundled()
+        let simulator = try FleetSimulator(configuration: .init(hosts: 400, seed: 424_242, baseAddress: "127.23.0.1"), catalog: catalog)
+        try await simulator.start()
+        let quick = try await Self.scan(simulator, catalog: catalog)
+        var configuration = Self.quickConfiguration()
+        configuration.thorough = true
+        let thorough = try await Self.scan(simulator, catalog: catalog, configuration: configuration)
+        try await simulator.stop()
+        func readLogon(_ record: ScanRecord) -> Bool { record.requests.contains { $0.path.hasPrefix("/owa/auth/logon.aspx") } }
+        var skipped = 0, read = 0
+        for host in simulator.hosts where host.truth.status == .success {
+            guard let fast = quick[host.ip], let full = thorough[host.ip] else {
+                Issue.record("\(host.ip): no result")
+                continue
+            }
+            #expect(readLogon(full), "\(host.ip) \(host.persona.kind): --thorough did not read the logon page")
+            if readLogon(fast) {
+                read += 1
+            } else {
+                skipped += 1
+                #expect(fast.requests.map(\.path).prefix(2) == ["/owa/", "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application"])
+                #expect(fast.exchange?.detected == true && fast.exchange?.confidence == .high && fast.precision == .exact
+                            && fast.exchange?.anomalies.isEmpty == true,
+                        "\(host.ip) \(host.persona.kind): logon page skipped without an exact, uncontested build")
+            }
+            #expect(fast.exchange?.detected == full.exchange?.detected && fast.exchange?.confidence == full.exchange?.confidence,
+                    "\(host.ip) \(host.persona.kind): detection differs without the logon page")
+            #expect(fast.build == full.build && fast.precision == full.precision && fast.findings == full.findings,
+                    "\(host.ip) \(host.persona.kind): build or verdicts differ without the logon page")
+        }
+        #expect(skipped > 100 && read > 20, "skipped \(skipped), read \(read)")
+    }
 }
 
 /// Hostile hosts, exclusions and shards.

@@ -63,6 +63,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("hybrid-hint"), help: "Also send an empty Bearer challenge to see whether OAuth to Microsoft 365 is configured.")
     var hybridHint = false
 
+    @Flag(help: "Always read the OWA logon page, to cross-check the manifest's build with the OWA path (one more, large, response per host).")
+    var thorough = false
+
     @Flag(name: .customLong("plain-http"), help: "Speak plain HTTP on every port.")
     var plainHTTP = false
 
@@ -152,6 +155,7 @@ struct ScanCommand: AsyncParsableCommand {
         configuration.userAgent = userAgent ?? ProbeConfiguration.userAgent(contact: contact)
         configuration.identity = identity
         configuration.hybridHint = hybridHint
+        configuration.thorough = thorough
         if plainHTTP { configuration.plainHTTPPorts = Set(portList) }
 
         let prober: HostProber
@@ -220,6 +224,7 @@ struct ScanCommand: AsyncParsableCommand {
         if let shard = self.shard { options["shard"] = shard }
         if identity { options["identity"] = "true" }
         if hybridHint { options["hybridHint"] = "true" }
+        if thorough { options["thorough"] = "true" }
         let info = ScanInfo(name: scanName ?? "scan-" + started, startedAt: started,
                             targets: (targets + (input.map { ["-i", $0] } ?? [])).joined(separator: " "), options: options,
                             source: "scan", enrichment: enricher.sourceDescription, catalogDate: catalog.date.description)
@@ -231,7 +236,7 @@ struct ScanCommand: AsyncParsableCommand {
     private func scanFingerprint() -> String {
         let parts = [targets.joined(separator: " "), input ?? "", ports, excludeFiles.joined(separator: " "), String(seed),
                      shard ?? "", plainHTTP ? "plain" : "tls", identity ? "identity" : "", hybridHint ? "hybrid" : "",
-                     allStatuses ? "all" : "", format.rawValue]
+                     thorough ? "thorough" : "", allStatuses ? "all" : "", format.rawValue]
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in parts.joined(separator: "\u{1F}").utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
