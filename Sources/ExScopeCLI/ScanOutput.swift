@@ -242,7 +242,7 @@ final class RecordEncoder {
         var rest = record
         rest.findings = []
         var line = Array(try encoder.encode(rest))
-        guard let range = line.firstRange(of: Self.emptyFindings) else { return Array(try encoder.encode(record)) }
+        guard let start = Self.offset(of: Self.emptyFindings, in: line) else { return Array(try encoder.encode(record)) }
         let list: [UInt8]
         if let known = findings[record.findings] {
             list = known
@@ -252,8 +252,21 @@ final class RecordEncoder {
             if findings.count >= 4096 { findings.removeAll() }
             findings[record.findings] = list
         }
-        line.replaceSubrange(range, with: Array(#""findings":"#.utf8) + list + Array(#","hybrid":"#.utf8))
+        line.replaceSubrange(start..<start + Self.emptyFindings.count, with: Array(#""findings":"#.utf8) + list + Array(#","hybrid":"#.utf8))
         return line
+    }
+
+    /// Where `needle` first occurs in `haystack` (the generic `firstRange(of:)` costs more than the encoding it saves).
+    static func offset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                for start in 0...(hay.count - pin.count) where hay[start] == first {
+                    if memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0 { return start }
+                }
+                return nil
+            }
+        }
     }
 }
 

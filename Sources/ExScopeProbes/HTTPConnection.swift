@@ -18,6 +18,7 @@ struct HTTPConnection: Sendable {
     let certificate: [UInt8]?
     let hostHeader: String
     private let collector: NIOLoopBound<ResponseCollector>
+    private let closer: NIOLoopBound<SocketCloser>
     private let configuration: ProbeConfiguration
 
     /// Connects and, for HTTPS, completes the handshake.
@@ -58,9 +59,11 @@ struct HTTPConnection: Sendable {
                               configuration: ProbeConfiguration) -> EventLoopFuture<HTTPConnection> {
         let loop = channel.eventLoop
         let collector: ResponseCollector
+        let closer = SocketCloser()
         let handshake = loop.makePromise(of: [UInt8]?.self)
         do {
             let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(closer)
             if let tls {
                 // SNI only for names: an IP literal is not a valid server name.
                 try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
@@ -84,10 +87,11 @@ struct HTTPConnection: Sendable {
             handshake.fail(ProbeError(.ioTimeout, "TLS handshake timed out"))
             channel.close(promise: nil)
         }
-        let bound = NIOLoopBound(collector, eventLoop: loop)
+        let bound = NIOLoopBound(collector, eventLoop: loop), boundCloser = NIOLoopBound(closer, eventLoop: loop)
         return handshake.futureResult.always { _ in timer.cancel() }
             .map { certificate in
-                HTTPConnection(channel: channel, certificate: certificate, hostHeader: hostHeader, collector: bound, configuration: configuration)
+                HTTPConnection(channel: channel, certificate: certificate, hostHeader: hostHeader, collector: bound, closer: boundCloser,
+                               configuration: configuration)
             }
             .flatMapErrorThrowing { error in
                 channel.close(promise: nil)
@@ -117,8 +121,11 @@ struct HTTPConnection: Sendable {
         }
     }
 
-    /// Closes the connection; nothing waits for it.
-    func close() { channel.close(promise: nil) }
+    /// Closes the connection at once, without TLS's close_notify exchange; nothing waits for it.
+    func close() {
+        let closer = self.closer
+        channel.eventLoop.execute { closer.value.close() }
+    }
 
     static func classifyConnect(_ error: any Error) -> ProbeError {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
@@ -150,6 +157,20 @@ struct HTTPConnection: Sendable {
         }
         return ProbeError(.protocolError, "\(shortDescription(error)) reading the response to \(path)")
     }
+}
+
+/// The first handler after the socket: a close issued here does not pass the TLS handler, so the
+/// connection ends without the close_notify exchange. The scanner has nothing more to say, and
+/// waiting for the server's alert costs both sides another round of work per host.
+final class SocketCloser: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func close() { context?.close(promise: nil) }
 }
 
 /// Sends each request and collects its response on the event loop: the status, headers and

@@ -29,3 +29,18 @@ import Testing
         #expect(String(decoding: b, as: UTF8.self) == "B h")
     }
 }
+
+@Suite struct ResponseValueTests {
+    @Test func requestIDsAreVersion4UUIDsAndDiffer() throws {
+        var generator = responseGenerator()
+        let pattern = try Regex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        let ids = (0..<200).map { _ in generator.uuid() }
+        #expect(ids.allSatisfy { $0.wholeMatch(of: pattern) != nil }, "\(ids.prefix(3))")
+        #expect(Set(ids).count == ids.count)
+        var first = responseGenerator(), second = responseGenerator()
+        #expect(first.uuid() != second.uuid())
+        // Every digit position takes every value: sixteen digits per draw, none stuck.
+        let long = (0..<64).map { _ in Array(generator.hex(40).utf8) }
+        for position in 0..<40 { #expect(Set(long.map { $0[position] }).count > 8) }
+    }
+}

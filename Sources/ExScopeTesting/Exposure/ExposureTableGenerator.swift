@@ -73,7 +73,7 @@ public struct ExposureTableGenerator: Sendable {
             templates.append(try template(report: report, scan: scan, asOf: asOf, catalog: catalog))
         }
         guard !templates.isEmpty else { throw GeneratorError("no template build is vulnerable to CVE-2025-53786 in this catalog") }
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var lines: [String] = []
         lines.reserveCapacity(Self.august2025Total * multiplier)
         var used = Set<UInt32>()
@@ -129,17 +129,4 @@ public struct ExposureTableGenerator: Sendable {
 public struct GeneratorError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A small, fast, seedable generator (SplitMix64).
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

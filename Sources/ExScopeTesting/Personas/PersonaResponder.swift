@@ -100,7 +100,7 @@ struct PersonaResponder: Sendable {
         let version = server.build.description
         let full = server.disclosure == .full
         let iis = iisVersion ?? Self.iis(for: server.build)
-        var generator = SystemRandomNumberGenerator()
+        var generator = responseGenerator()
         let requestID = generator.uuid()
         var common: [(String, String)] = [("Server", iis), ("request-id", requestID)]
         let cafe: [(String, String)] = server.is2010 ? [] : [("X-FEServer", server.identity.netBIOSComputerName)]
@@ -273,7 +273,7 @@ struct PersonaResponder: Sendable {
 
     private func exchangeOnline(build: BuildNumber, request: SimulatedRequest) -> SimulatedResponse {
         let path = request.path
-        var generator = SystemRandomNumberGenerator()
+        var generator = responseGenerator()
         var headers: [(String, String)] = [
             ("Server", "Microsoft-IIS/10.0"), ("request-id", generator.uuid()),
             ("X-CalculatedFETarget", ExchangeOnlineNames.calculatedFrontEnd),

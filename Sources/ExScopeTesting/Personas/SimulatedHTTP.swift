@@ -93,15 +93,34 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 extension RandomNumberGenerator {
-    /// `count` lower-case hex digits.
+    /// `count` lower-case hex digits, sixteen from each draw.
     mutating func hex(_ count: Int) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: (0..<count).map { _ in digits[Int(next() & 15)] }, as: UTF8.self)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(count)
+        var bits: UInt64 = 0
+        for index in 0..<count {
+            if index % 16 == 0 { bits = next() }
+            digits.append(hexDigits[Int(bits & 15)])
+            bits >>= 4
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// A random RFC 4122 version-4 UUID in lower case.
     mutating func uuid() -> String {
-        let variant = Array("89ab")[Int(next() & 3)]
-        return "\(hex(8))-\(hex(4))-4\(hex(3))-\(variant)\(hex(3))-\(hex(12))"
+        var text = Array(hex(30).utf8)
+        let variant = Array("89ab".utf8)[Int(next() & 3)]
+        let dash = UInt8(ascii: "-")
+        text.insert(contentsOf: [dash, variant], at: 15)
+        text.insert(contentsOf: [dash, UInt8(ascii: "4")], at: 12)
+        text.insert(dash, at: 8)
+        text.insert(dash, at: 23)
+        return String(decoding: text, as: UTF8.self)
     }
 }
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+/// A generator for per-response values such as request ids: seeded from the system once per
+/// response, not a system call per draw.
+func responseGenerator() -> SeededGenerator { SeededGenerator(seed: .random(in: .min ... .max)) }

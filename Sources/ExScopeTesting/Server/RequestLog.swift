@@ -59,8 +59,10 @@ public final class RequestLog: Sendable {
     }
 
     func recordRequest(host: Int, method: String, uri: String, headers: [(String, String)]) {
+        func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
         func header(_ name: String) -> String? {
-            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+            // ASCII comparison: Foundation's caseInsensitiveCompare was a tenth of the simulator's request cost.
+            headers.first { $0.0.utf8.elementsEqual(name.utf8) { lower($0) == lower($1) } }?.1
         }
         let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let scheme = header("Authorization").flatMap { $0.split(separator: " ").first.map(String.init) }
