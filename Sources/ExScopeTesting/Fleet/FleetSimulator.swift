@@ -244,6 +244,8 @@ public final class FleetSimulator: Sendable {
                 if case .hostile(.refuse) = $0.persona { return false }
                 return true
             }
+            // The large pages are shared by every host of a build: build them now, not during the first scan.
+            for runtime in listening { PersonaResponder(persona: runtime.persona, address: runtime.address).warm() }
             var attempt = 0
             while true {
                 attempt += 1

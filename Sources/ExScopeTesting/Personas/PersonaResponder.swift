@@ -92,6 +92,13 @@ struct PersonaResponder: Sendable {
         return response
     }
 
+    /// Builds the large pages this host serves (logon page, export-tool manifest) ahead of the first request.
+    func warm() {
+        for uri in ["/owa/auth/logon.aspx", "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application"] {
+            _ = respond(to: SimulatedRequest(method: "GET", uri: uri, headers: []))
+        }
+    }
+
     // MARK: - On-premises Exchange
 
     private func exchange(_ server: ExchangeServer, request: SimulatedRequest, host: String, title: String?,

@@ -59,11 +59,7 @@ public final class RequestLog: Sendable {
     }
 
     func recordRequest(host: Int, method: String, uri: String, headers: [(String, String)]) {
-        func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
-        func header(_ name: String) -> String? {
-            // ASCII comparison: Foundation's caseInsensitiveCompare was a tenth of the simulator's request cost.
-            headers.first { $0.0.utf8.elementsEqual(name.utf8) { lower($0) == lower($1) } }?.1
-        }
+        func header(_ name: String) -> String? { headers.first { asciiEqualIgnoringCase($0.0, name) }?.1 }
         let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let scheme = header("Authorization").flatMap { $0.split(separator: " ").first.map(String.init) }
         let record = RequestRecord(address: addresses[host], method: method, uri: uri, host: header("Host"),
