@@ -267,7 +267,8 @@ final class ResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        finish(.failure(HTTPConnection.classifyRead(error, path: waiting?.path ?? "?")))
+        // Between requests (e.g. TLS reporting the connection the scanner just dropped) nobody waits for it.
+        if let response = waiting { finish(.failure(HTTPConnection.classifyRead(error, path: response.path))) }
         context.close(promise: nil)
     }
 

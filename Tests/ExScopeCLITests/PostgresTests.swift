@@ -96,7 +96,7 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
             if let shard { arguments += ["--shard", shard] }
             return arguments
         }
-        let shards = try await runConcurrently((1...3).map { scan("sharded-\(suffix)", shard: "\($0)/3") })
+        let shards = try await runConcurrently((0..<3).map { scan("sharded-\(suffix)", shard: "\($0)/3") })
         for result in shards { #expect(result.status == 0, "\(result.stderr)") }
         let whole = try ExScopeProcess.run(scan("whole-\(suffix)", shard: nil))
         #expect(whole.status == 0, "\(whole.stderr)")

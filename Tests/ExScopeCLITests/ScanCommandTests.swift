@@ -44,7 +44,7 @@ import Testing
 
     @Test(arguments: [
         (["scan", "127.0.0.1/33"], "CIDR"), (["scan", "10.0.0.1-10.0.0"], "range"), (["scan", "8.8.8.8"], "--contact"),
-        (["scan", "127.0.0.1", "-p", "0"], "port"), (["scan", "127.0.0.1", "--shard", "3/2"], "shard"),
+        (["scan", "127.0.0.1", "-p", "0"], "port"), (["scan", "127.0.0.1", "--shard", "3/2"], "shard"), (["scan", "127.0.0.1", "--shard", "2/2"], "shard"),
         (["scan", "127.0.0.1", "--exclude-file", "/nonexistent"], "exclude file"),
     ])
     func badTargetsAreRejectedBeforeAnyTraffic(_ arguments: [String], _ fragment: String) throws {

@@ -78,7 +78,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Seed of the pseudo-random target order; shards of one scan must share it.")
     var seed: UInt64 = 0x45_78_53_63
 
-    @Option(help: ArgumentHelp("Scan only shard i of n (1-based), e.g. 2/4.", valueName: "i/n"))
+    @Option(help: ArgumentHelp("Scan only shard i of n, counted from 0: 0/4, 1/4, 2/4 and 3/4 cover the targets.", valueName: "i/n"))
     var shard: String?
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a scanned host is vulnerable to this finding (e.g. CVE-2025-53786) or to any (any).")
@@ -126,10 +126,10 @@ struct ScanCommand: AsyncParsableCommand {
     func shardValue() throws -> (index: Int, count: Int) {
         guard let shard else { return (0, 1) }
         let parts = shard.split(separator: "/")
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
-            throw ValidationError("--shard '\(shard)' is not i/n with 1 <= i <= n")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
+            throw ValidationError("--shard '\(shard)' is not i/n with 0 <= i < n")
         }
-        return (i - 1, n)
+        return (i, n)
     }
 
     func run() async throws {

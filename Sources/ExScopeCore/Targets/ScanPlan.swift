@@ -48,7 +48,7 @@ public struct ScanPlan: Sendable, Sequence {
                 shard: (index: Int, count: Int) = (0, 1)) throws {
         guard !ports.isEmpty else { throw TargetError("no ports to scan") }
         guard shard.count >= 1, shard.index >= 0, shard.index < shard.count else {
-            throw TargetError("shard \(shard.index + 1)/\(shard.count) is out of range")
+            throw TargetError("shard \(shard.index)/\(shard.count) is out of range")
         }
         var slots: [Slot] = []
         var total: UInt64 = 0
