@@ -31,8 +31,8 @@ struct Simulator: AsyncParsableCommand {
     @Flag(name: .customLong("plain-http"), help: "Serve plain HTTP instead of TLS.")
     var plainHTTP = false
 
-    @Flag(help: "RSA-2048 certificates (real Exchange handshake cost) instead of P-256.")
-    var rsa = false
+    @Flag(help: "P-256 certificates instead of RSA-2048 (Exchange's own and most public CAs' key): a cheaper handshake.")
+    var ecdsa = false
 
     @Option(help: ArgumentHelp("Write the ground truth here (JSON Lines).", valueName: "file"))
     var truth: String?
@@ -47,7 +47,7 @@ struct Simulator: AsyncParsableCommand {
         }
         var configuration = FleetSimulator.Configuration(hosts: hosts, seed: seed, baseAddress: base, port: port,
                                                          tls: !plainHTTP, mix: fleetMix)
-        if rsa { configuration.keyAlgorithm = .rsa2048 }
+        if ecdsa { configuration.keyAlgorithm = .p256 }
         let simulator = try FleetSimulator(configuration: configuration, catalog: try Catalog.bundled())
         try await simulator.start()
         if let truth {

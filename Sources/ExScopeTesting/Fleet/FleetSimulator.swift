@@ -60,7 +60,7 @@ public final class FleetSimulator: Sendable {
         public var mix: FleetMix
         /// An explicit manifest: one persona per host, in order, instead of the mix.
         public var personas: [Persona]?
-        /// The key type of generated certificates.
+        /// The key type of generated certificates: RSA-2048 like Exchange's own, unless a test asks otherwise.
         public var keyAlgorithm: SimulatedKeyAlgorithm
         /// How many distinct certificates well-behaved hosts share.
         public var certificatePool: Int
@@ -88,7 +88,7 @@ public final class FleetSimulator: Sendable {
             self.tls = tls
             self.mix = mix
             self.personas = nil
-            self.keyAlgorithm = .p256
+            self.keyAlgorithm = .rsa2048
             self.certificatePool = 12
             self.certificate = nil
             self.idleTimeoutSeconds = 30
