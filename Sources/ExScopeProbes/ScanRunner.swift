@@ -1,5 +1,7 @@
 public import ExScopeCore
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
 
 /// Runs a prober over many targets with at most `concurrency` hosts in flight and at
 /// most `rate` new hosts started per second.
@@ -92,6 +94,10 @@ public struct ScanRunner: Sendable {
             skipped = 0
         }
         await withDiscardingTaskGroup { group in
+            // A fixed set of workers takes targets from a hand-off: a task per target would be created and torn
+            // down for every address of a sweep, and a task group's bookkeeping grows with its children.
+            let handoff = Handoff()
+            var workers = 0
             var available = concurrency
             var credit = credits.makeAsyncIterator()
             for target in targets {
@@ -104,9 +110,10 @@ public struct ScanRunner: Sendable {
                 flushSkipped()
                 // A named excluded target costs a credit too: its outcome waits to be handled.
                 while available == 0 {
-                    guard await credit.next() != nil else { return }
+                    guard await credit.next() != nil else { break }
                     available += 1
                 }
+                if available == 0 { break }
                 available -= 1
                 continuation.yield(.taken(target))
                 if target.exclusion != nil { continue }
@@ -115,9 +122,62 @@ public struct ScanRunner: Sendable {
                     if nextStart > now { try? await Task.sleep(until: nextStart, clock: clock) }
                     nextStart = max(nextStart, now) + interval
                 }
-                group.addTask { continuation.yield(.finished(await prober.probe(target))) }
+                if !handoff.give(target) && workers < concurrency {
+                    workers += 1
+                    group.addTask {
+                        while let next = await handoff.take() { continuation.yield(.finished(await prober.probe(next))) }
+                    }
+                }
             }
             flushSkipped()
+            // Targets already handed over are still scanned: they were reported as taken.
+            handoff.finish()
+        }
+    }
+
+    /// Targets from the producer to idle workers, in order.
+    final class Handoff: Sendable {
+        private struct State {
+            var queue = CircularBuffer<ScanTarget>()
+            var idle = CircularBuffer<CheckedContinuation<ScanTarget?, Never>>()
+            var finished = false
+        }
+
+        private let state = NIOLockedValueBox(State())
+
+        /// Passes `target` to an idle worker, or queues it; returns whether a worker was idle.
+        func give(_ target: ScanTarget) -> Bool {
+            let worker = state.withLockedValue { state -> CheckedContinuation<ScanTarget?, Never>? in
+                if let worker = state.idle.popFirst() { return worker }
+                state.queue.append(target)
+                return nil
+            }
+            worker?.resume(returning: target)
+            return worker != nil
+        }
+
+        /// The next target; `nil` once ``finish()`` was called and the queue is empty.
+        func take() async -> ScanTarget? {
+            if let target = state.withLockedValue({ $0.queue.popFirst() }) { return target }
+            return await withCheckedContinuation { worker in
+                let ready: ScanTarget?? = state.withLockedValue { state in
+                    if let target = state.queue.popFirst() { return .some(target) }
+                    if state.finished { return .some(nil) }
+                    state.idle.append(worker)
+                    return nil
+                }
+                if let ready { worker.resume(returning: ready) }
+            }
+        }
+
+        /// No more targets: idle workers end, busy ones end after the queue is empty.
+        func finish() {
+            let idle = state.withLockedValue { state in
+                state.finished = true
+                defer { state.idle.removeAll() }
+                return Array(state.idle)
+            }
+            for worker in idle { worker.resume(returning: nil) }
         }
     }
 
