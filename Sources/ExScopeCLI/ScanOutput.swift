@@ -224,13 +224,10 @@ final class ResultSink {
 }
 
 /// Encodes records as JSON lines. A build's findings (most of a record's bytes) are the same
-/// for every host that runs it, so each distinct list is encoded once and spliced in.
+/// for every host that runs it, so each distinct list is encoded once and reused.
 final class RecordEncoder {
     private let encoder: JSONEncoder
     private var findings: [[Finding]: [UInt8]] = [:]
-    /// The one place an empty findings list appears: keys are sorted, `hybrid` always follows, and
-    /// inside JSON strings every quote is escaped, so these bytes cannot occur in a value.
-    private static let emptyFindings = Array(#""findings":[],"hybrid":"#.utf8)
 
     init() {
         encoder = JSONEncoder()
@@ -238,35 +235,16 @@ final class RecordEncoder {
     }
 
     func encode(_ record: ScanRecord) throws -> [UInt8] {
-        guard !record.findings.isEmpty else { return Array(try encoder.encode(record)) }
-        var rest = record
-        rest.findings = []
-        var line = Array(try encoder.encode(rest))
-        guard let start = Self.offset(of: Self.emptyFindings, in: line) else { return Array(try encoder.encode(record)) }
-        let list: [UInt8]
-        if let known = findings[record.findings] {
-            list = known
-        } else {
-            list = Array(try encoder.encode(record.findings))
-            // Bounded: hostile hosts can claim any number of builds.
-            if findings.count >= 4096 { findings.removeAll() }
-            findings[record.findings] = list
-        }
-        line.replaceSubrange(start..<start + Self.emptyFindings.count, with: Array(#""findings":"#.utf8) + list + Array(#","hybrid":"#.utf8))
-        return line
+        record.jsonLine(findings: try encoded(record.findings))
     }
 
-    /// Where `needle` first occurs in `haystack` (the generic `firstRange(of:)` costs more than the encoding it saves).
-    static func offset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                for start in 0...(hay.count - pin.count) where hay[start] == first {
-                    if memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0 { return start }
-                }
-                return nil
-            }
-        }
+    private func encoded(_ list: [Finding]) throws -> [UInt8] {
+        if let known = findings[list] { return known }
+        let bytes = Array(try encoder.encode(list))
+        // Bounded: hostile hosts can claim any number of builds.
+        if findings.count >= 4096 { findings.removeAll() }
+        findings[list] = bytes
+        return bytes
     }
 }
 

@@ -75,6 +75,11 @@ import Testing
         for host in simulator.hosts { differences += Self.differences(records[host.ip], host) }
         let report = "\(differences.count) differences, first: " + differences.prefix(25).joined(separator: "\n")
         #expect(differences.count == 0, "\(report)")
+        // The scanner's own record writer writes every one of them exactly as JSONEncoder does.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let mismatched = try records.values.filter { try $0.jsonLine(findings: Array(encoder.encode($0.findings))) != Array(encoder.encode($0)) }
+        #expect(mismatched.isEmpty, "\(mismatched.count) records written differently, e.g. \(mismatched.first.map { "\($0.ip ?? "?")" } ?? "")")
         // Every kind of host was in the fleet.
         let kinds = Set(simulator.hosts.map { $0.persona.kind })
         #expect(kinds.count >= 15)
