@@ -152,8 +152,8 @@ public enum StoreStatements {
     public static func verdictArguments(_ verdict: VerdictRow, observation: Int64, scan: Int64) -> [SQLValue] {
         [.int(observation), .int(scan), .of(verdict.product), .of(verdict.productId), .of(verdict.cu), .of(verdict.update),
          .of(verdict.support), .of(verdict.verdictNote), .of(verdict.findings[HybridFinding.id]),
-         .text(verdict.list("vulnerable")), .text(verdict.list("patched")), .text(verdict.list("indeterminate")),
-         .text(verdict.list("not-affected")), .of(verdict.asOf), .of(verdict.catalogDate)]
+         .text(verdict.lists.vulnerable), .text(verdict.lists.patched), .text(verdict.lists.indeterminate),
+         .text(verdict.lists.notAffected), .of(verdict.asOf), .of(verdict.catalogDate)]
     }
 
     /// What reassess reads.
