@@ -230,18 +230,26 @@ public final class SQLiteStore: ResultStore {
     /// The statements that write one result, looked up once for many rows. Values are bound with
     /// SQLite's own calls on the prepared statements: no argument objects per row.
     private struct Inserter {
+        let connection: OpaquePointer?
         let observation: SQLiteStatement
+        let observationID: SQLiteStatement
         let raw: SQLiteStatement
         let verdict: SQLiteStatement
 
         init(_ db: Database) throws {
-            observation = try db.cachedStatement(sql: StoreStatements.upsertObservation).sqliteStatement
+            observation = try db.cachedStatement(sql: StoreStatements.upsertObservationWithoutID).sqliteStatement
+            observationID = try db.cachedStatement(sql: StoreStatements.observationID).sqliteStatement
             raw = try db.cachedStatement(sql: StoreStatements.upsertRaw).sqliteStatement
             verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict).sqliteStatement
+            connection = sqlite3_db_handle(observation)
         }
 
         func insert(_ row: ResultRow, scan: Int64) throws {
-            let id = try Self.run(observation, StoreStatements.observationArguments(row, scan: scan))
+            // A new row sets the last insert rowid; an update of the target's existing row does not.
+            sqlite3_set_last_insert_rowid(connection, 0)
+            try Self.run(observation, StoreStatements.observationArguments(row, scan: scan))
+            var id = sqlite3_last_insert_rowid(connection)
+            if id == 0 { id = try Self.run(observationID, [.int(scan), .text(row.targetKey)]) }
             try Self.run(raw, [.int(id), .text(row.raw)])
             try Self.run(verdict, StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan))
         }
