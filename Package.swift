@@ -83,7 +83,8 @@ let package = Package(
         // Country and ASN per address: MaxMind DB files, or the IPFire country ranges tor-geoipdb ships.
         .target(name: "ExScopeGeo", dependencies: ["ExScopeCore", "CMaxMindDB"]),
         // The result store: scans, observations, verdicts and reports on SQLite (GRDB). No NIO here.
-        .target(name: "ExScopeStore", dependencies: ["ExScopeCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ExScopeStore", dependencies: ["ExScopeCore", .product(name: "GRDB", package: "GRDB.swift"),
+                                             .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // The same store API on PostgreSQL, for sharded scans and teams.
         .target(
             name: "ExScopeStorePostgres",

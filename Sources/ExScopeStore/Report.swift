@@ -138,25 +138,24 @@ extension ResultStore {
         var filter = "o.scan_id = ? AND o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ?"
         var arguments: [SQLValue] = [.int(scan.id), .of(StoreStatements.confidenceRank(request.minConfidence))]
         if let (finding, status) = request.filter {
-            filter += Self.findingCondition(finding, status, arguments: &arguments)
+            filter += Self.verdictFilter(scan: scan.id, finding, status, arguments: &arguments)
         }
-        // Every observation has a verdict row; the join is needed only when a verdict column is read.
-        let needsVerdict = request.filter != nil || ![.country, .asn, .build].contains(request.by)
-        let from = needsVerdict ? "FROM observation o JOIN verdict v ON v.observation_id = o.id" : "FROM observation o"
-        let totalRow = try await rows(SQLQuery("SELECT COUNT(DISTINCT \(hostKey)) \(from) WHERE \(filter)", arguments)).first
-        let total = totalRow?.int(0) ?? 0
+        let hosts = "COUNT(DISTINCT \(hostKey)) FROM observation o"
+        let total = try await rows(SQLQuery("SELECT \(hosts) WHERE \(filter)", arguments)).first?.int(0) ?? 0
         var groups: [ReportRow] = []
         if request.by == .finding {
             let status = request.status ?? .vulnerable
             for id in request.findingIDs {
                 var findingArguments = arguments
-                let condition = Self.findingCondition(id, status, arguments: &findingArguments)
-                let count = try await rows(SQLQuery("SELECT COUNT(DISTINCT \(hostKey)) \(from) WHERE \(filter)\(condition)", findingArguments)).first?.int(0) ?? 0
+                let condition = Self.verdictFilter(scan: scan.id, id, status, arguments: &findingArguments)
+                let count = try await rows(SQLQuery("SELECT \(hosts) WHERE \(filter)\(condition)", findingArguments)).first?.int(0) ?? 0
                 if count > 0 { groups.append(ReportRow(key: id, detail: status.rawValue, count: count, share: 0)) }
             }
         } else {
             let (key, detail) = Self.groupExpression(request.by)
-            let sql = "SELECT \(key) AS k, \(detail ?? "NULL"), COUNT(DISTINCT \(hostKey)) \(from) WHERE \(filter) GROUP BY \(key)"
+            // Every observation has a verdict row; it is read only when the group is a verdict column.
+            let join = [.product, .cu, .support].contains(request.by) ? " JOIN verdict v ON v.observation_id = o.id" : ""
+            let sql = "SELECT \(key) AS k, \(detail ?? "NULL"), \(hosts)\(join) WHERE \(filter) GROUP BY \(key)"
             groups = try await rows(SQLQuery(sql, arguments)).map { row in
                 ReportRow(key: row.text(0), detail: row.text(1), count: row.int(2) ?? 0, share: 0)
             }
@@ -193,6 +192,15 @@ extension ResultStore {
         case .support: ("v.support", nil)
         case .finding: ("v.hybrid_status", nil)
         }
+    }
+
+    /// The condition that a result's verdict has `finding` in `status`. The matching verdicts' ids are
+    /// read once (for CVE-2025-53786 from the verdict_hybrid index alone) instead of looking up the
+    /// verdict of every result.
+    static func verdictFilter(scan: Int64, _ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
+        arguments.append(.int(scan))
+        let condition = findingCondition(finding, status, arguments: &arguments)
+        return " AND o.id IN (SELECT v.observation_id FROM verdict v WHERE v.scan_id = ?\(condition))"
     }
 
     /// The condition that a verdict has `finding` in `status`: CVE-2025-53786 has its own column.

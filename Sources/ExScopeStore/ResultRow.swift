@@ -4,9 +4,9 @@ import Foundation
 /// What the store keeps for one target of one scan: the raw observation (what the scanner saw,
 /// plus where the address is) and the verdict (recomputable from the observation).
 public struct ResultRow: Sendable {
-    public var ip: String?
-    public var port: Int
-    public var hostname: String?
+    public var ip: String? { didSet { updateKeys() } }
+    public var port: Int { didSet { updateKeys() } }
+    public var hostname: String? { didSet { updateKeys() } }
     public var observedAt: String
     public var durationMs: Int
     public var status: String
@@ -32,10 +32,43 @@ public struct ResultRow: Sendable {
     public var verdict: VerdictRow
 
     /// The key that makes a result unique within a scan (re-importing replaces it).
-    public var targetKey: String { "\(ip ?? "")|\(port)|\(hostname ?? "")" }
-
+    public private(set) var targetKey = ""
     /// A sort key that orders addresses numerically (IPv4 before IPv6, names last).
-    public var ipSort: String { Self.sortKey(ip: ip, hostname: hostname) }
+    public private(set) var ipSort = ""
+
+    // Both keys are made when the row is (an import makes rows on its decoding threads, not its writer's).
+    init(ip: String?, port: Int, hostname: String?, observedAt: String, durationMs: Int, status: String, detected: Bool,
+         exchangeOnline: Bool, confidence: HostProfile.Confidence, build: String?, precision: String, anomalies: [String],
+         serverName: String?, serverKey: String, hybridLikely: Bool, tenantId: String?, country: String?, asn: Int?,
+         asOrganization: String?, raw: String, verdict: VerdictRow) {
+        self.ip = ip
+        self.port = port
+        self.hostname = hostname
+        self.observedAt = observedAt
+        self.durationMs = durationMs
+        self.status = status
+        self.detected = detected
+        self.exchangeOnline = exchangeOnline
+        self.confidence = confidence
+        self.build = build
+        self.precision = precision
+        self.anomalies = anomalies
+        self.serverName = serverName
+        self.serverKey = serverKey
+        self.hybridLikely = hybridLikely
+        self.tenantId = tenantId
+        self.country = country
+        self.asn = asn
+        self.asOrganization = asOrganization
+        self.raw = raw
+        self.verdict = verdict
+        updateKeys()
+    }
+
+    private mutating func updateKeys() {
+        targetKey = "\(ip ?? "")|\(port)|\(hostname ?? "")"
+        ipSort = Self.sortKey(ip: ip, hostname: hostname)
+    }
 
     /// The `ip_sort` column's value for an address, or for a host name when there is no address.
     public static func sortKey(ip: String?, hostname: String?) -> String {
@@ -61,7 +94,9 @@ public struct VerdictRow: Sendable, Hashable {
     public var support: String?
     public var verdictNote: String?
     /// Finding id → status (`vulnerable`, `patched`, `indeterminate`, `not-affected`).
-    public var findings: [String: String]
+    public var findings: [String: String] { didSet { lists = FindingLists(findings) } }
+    /// The stored form of `findings`, made when they are set (for an import: on its decoding threads).
+    public private(set) var lists: FindingLists
     public var asOf: String?
     public var catalogDate: String?
 
@@ -74,14 +109,9 @@ public struct VerdictRow: Sendable, Hashable {
         self.support = support
         self.verdictNote = verdictNote
         self.findings = findings
+        lists = FindingLists(findings)
         self.asOf = asOf
         self.catalogDate = catalogDate
-    }
-
-    /// `' CVE-a CVE-b '` for one status, the stored form.
-    func list(_ status: String) -> String {
-        let ids = findings.filter { $0.value == status }.keys.sorted()
-        return ids.isEmpty ? "" : " " + ids.joined(separator: " ") + " "
     }
 
     /// Recomputes the verdict of an observation with `catalog`, as the scanner does.
@@ -111,35 +141,49 @@ public struct VerdictRow: Sendable, Hashable {
     }
 }
 
+/// A verdict's finding ids by status, in their stored form `' CVE-a CVE-b '` (empty for none), so
+/// that `LIKE '% ID %'` finds an id on both databases.
+public struct FindingLists: Sendable, Hashable {
+    public private(set) var vulnerable = ""
+    public private(set) var patched = ""
+    public private(set) var indeterminate = ""
+    public private(set) var notAffected = ""
+
+    init(_ findings: [String: String]) {
+        for id in findings.keys.sorted() {
+            switch findings[id] {
+            case "vulnerable": Self.add(id, to: &vulnerable)
+            case "patched": Self.add(id, to: &patched)
+            case "indeterminate": Self.add(id, to: &indeterminate)
+            case "not-affected": Self.add(id, to: &notAffected)
+            default: break
+            }
+        }
+    }
+
+    private static func add(_ id: String, to list: inout String) {
+        list += list.isEmpty ? " \(id) " : "\(id) "
+    }
+}
+
 extension ResultRow {
     /// Builds the row for a record the scanner made in this process.
     /// - Parameters:
     ///   - raw: the record's JSON line.
     public init(_ record: ScanRecord, raw: String) {
-        ip = record.ip
-        port = record.port
-        hostname = record.hostname
-        observedAt = record.timestamp
-        durationMs = record.durationMs
-        status = record.status.rawValue
-        detected = record.exchange?.detected ?? false
-        exchangeOnline = record.exchange?.exchangeOnline ?? false
-        confidence = record.exchange?.confidence ?? .low
-        build = record.build
-        precision = record.precision.rawValue
-        anomalies = record.exchange?.anomalies.map(\.code.rawValue) ?? []
         let identity = Self.identity(dns: record.identity?.dnsComputerName, netBIOS: record.identity?.netBIOSComputerName,
                                      domain: record.identity?.netBIOSDomainName, names: record.identity?.serverNames ?? [],
                                      certificate: record.tls?.subjectCommonName, ip: record.ip, hostname: record.hostname)
-        serverName = identity.name
-        serverKey = identity.key
-        hybridLikely = record.hybrid.likely
-        tenantId = record.hybrid.tenantId
-        self.raw = raw
-        verdict = VerdictRow(product: record.product, productId: record.productId, cu: record.cu, update: record.update,
-                             support: record.support?.rawValue, verdictNote: record.verdictNote,
-                             findings: Dictionary(record.findings.map { ($0.id, $0.status.rawValue) }, uniquingKeysWith: { first, _ in first }),
-                             asOf: record.asOf.description, catalogDate: record.catalogDate.description)
+        let verdict = VerdictRow(product: record.product, productId: record.productId, cu: record.cu, update: record.update,
+                                 support: record.support?.rawValue, verdictNote: record.verdictNote,
+                                 findings: Dictionary(record.findings.map { ($0.id, $0.status.rawValue) }, uniquingKeysWith: { first, _ in first }),
+                                 asOf: record.asOf.description, catalogDate: record.catalogDate.description)
+        self.init(ip: record.ip, port: record.port, hostname: record.hostname, observedAt: record.timestamp, durationMs: record.durationMs,
+                  status: record.status.rawValue, detected: record.exchange?.detected ?? false,
+                  exchangeOnline: record.exchange?.exchangeOnline ?? false, confidence: record.exchange?.confidence ?? .low,
+                  build: record.build, precision: record.precision.rawValue, anomalies: record.exchange?.anomalies.map(\.code.rawValue) ?? [],
+                  serverName: identity.name, serverKey: identity.key, hybridLikely: record.hybrid.likely, tenantId: record.hybrid.tenantId,
+                  country: nil, asn: nil, asOrganization: nil, raw: raw, verdict: verdict)
     }
 
     /// The server's display name and its dedupe key: NTLM names first (they name the machine),

@@ -111,7 +111,12 @@ public enum StoreStatements {
         UPDATE scan SET ended_at = CASE WHEN ended_at IS NULL OR ended_at < ? THEN ? ELSE ended_at END WHERE id = ?
         """
 
-    public static let upsertObservation = """
+    /// Writes one observation: a new row, or the existing one of the same scan and target updated.
+    public static let upsertObservation = upsertObservationWithoutID + "\nRETURNING id"
+
+    /// ``upsertObservation`` without `RETURNING`, which costs SQLite a result table per row: a
+    /// writer that can tell the new row's id otherwise (SQLite's last insert rowid) uses this one.
+    static let upsertObservationWithoutID = """
         INSERT INTO observation (scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected,
             exchange_online, confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id,
             country, asn, as_org)
@@ -122,8 +127,10 @@ public enum StoreStatements {
             build = excluded.build, build_precision = excluded.build_precision, anomalies = excluded.anomalies,
             server_name = excluded.server_name, server_key = excluded.server_key, hybrid_likely = excluded.hybrid_likely,
             tenant_id = excluded.tenant_id, country = excluded.country, asn = excluded.asn, as_org = excluded.as_org
-        RETURNING id
         """
+
+    /// The id of a scan's observation of a target.
+    static let observationID = "SELECT id FROM observation WHERE scan_id = ? AND target_key = ?"
 
     public static func observationArguments(_ row: ResultRow, scan: Int64) -> [SQLValue] {
         [.int(scan), .text(row.targetKey), .of(row.ip), .text(row.ipSort), .of(row.port), .of(row.hostname), .text(row.observedAt),
@@ -152,8 +159,8 @@ public enum StoreStatements {
     public static func verdictArguments(_ verdict: VerdictRow, observation: Int64, scan: Int64) -> [SQLValue] {
         [.int(observation), .int(scan), .of(verdict.product), .of(verdict.productId), .of(verdict.cu), .of(verdict.update),
          .of(verdict.support), .of(verdict.verdictNote), .of(verdict.findings[HybridFinding.id]),
-         .text(verdict.list("vulnerable")), .text(verdict.list("patched")), .text(verdict.list("indeterminate")),
-         .text(verdict.list("not-affected")), .of(verdict.asOf), .of(verdict.catalogDate)]
+         .text(verdict.lists.vulnerable), .text(verdict.lists.patched), .text(verdict.lists.indeterminate),
+         .text(verdict.lists.notAffected), .of(verdict.asOf), .of(verdict.catalogDate)]
     }
 
     /// What reassess reads.

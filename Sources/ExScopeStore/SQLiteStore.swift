@@ -1,6 +1,7 @@
 public import ExScopeCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The result store in one SQLite file (GRDB), or in memory for tests.
 public final class SQLiteStore: ResultStore {
@@ -19,6 +20,8 @@ public final class SQLiteStore: ResultStore {
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Sorts, DISTINCT counts and IN lists over a million results stay in memory instead of temporary files.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // Reports read a million results through the mapping instead of copying every page
             // (readers only: the writer's pages mostly live in the WAL, which is never mapped).
             if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(1 << 31 - 1)") }
@@ -224,25 +227,60 @@ public final class SQLiteStore: ResultStore {
         return id
     }
 
-    /// The statements that write one result, looked up once for many rows.
+    /// The statements that write one result, looked up once for many rows. Values are bound with
+    /// SQLite's own calls on the prepared statements: no argument objects per row.
     private struct Inserter {
-        let observation: Statement
-        let raw: Statement
-        let verdict: Statement
+        let connection: OpaquePointer?
+        let observation: SQLiteStatement
+        let observationID: SQLiteStatement
+        let raw: SQLiteStatement
+        let verdict: SQLiteStatement
 
         init(_ db: Database) throws {
-            observation = try db.cachedStatement(sql: StoreStatements.upsertObservation)
-            raw = try db.cachedStatement(sql: StoreStatements.upsertRaw)
-            verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict)
+            observation = try db.cachedStatement(sql: StoreStatements.upsertObservationWithoutID).sqliteStatement
+            observationID = try db.cachedStatement(sql: StoreStatements.observationID).sqliteStatement
+            raw = try db.cachedStatement(sql: StoreStatements.upsertRaw).sqliteStatement
+            verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict).sqliteStatement
+            connection = sqlite3_db_handle(observation)
         }
 
         func insert(_ row: ResultRow, scan: Int64) throws {
-            guard let id = try Int64.fetchOne(observation, arguments: arguments(StoreStatements.observationArguments(row, scan: scan))) else {
-                throw StoreError("cannot store \(row.targetKey)")
-            }
-            try raw.execute(arguments: [id, row.raw])
-            try verdict.execute(arguments: arguments(StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)))
+            // A new row sets the last insert rowid; an update of the target's existing row does not.
+            sqlite3_set_last_insert_rowid(connection, 0)
+            try Self.run(observation, StoreStatements.observationArguments(row, scan: scan))
+            var id = sqlite3_last_insert_rowid(connection)
+            if id == 0 { id = try Self.run(observationID, [.int(scan), .text(row.targetKey)]) }
+            try Self.run(raw, [.int(id), .text(row.raw)])
+            try Self.run(verdict, StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan))
         }
+
+        /// Binds `values`, runs the statement and returns the first column of its row (0 without one).
+        @discardableResult
+        private static func run(_ statement: SQLiteStatement, _ values: [SQLValue]) throws -> Int64 {
+            defer { sqlite3_reset(statement) }
+            for (index, value) in zip(Int32(1)..., values) {
+                let code: Int32 = switch value {
+                case .null: sqlite3_bind_null(statement, index)
+                case .int(let number): sqlite3_bind_int64(statement, index, number)
+                case .double(let number): sqlite3_bind_double(statement, index, number)
+                case .text(var text): text.withUTF8 { sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), transient) }
+                }
+                if code != SQLITE_OK { throw failure(statement, code) }
+            }
+            let code = sqlite3_step(statement)
+            switch code {
+            case SQLITE_ROW: return sqlite3_column_int64(statement, 0)
+            case SQLITE_DONE: return 0
+            default: throw failure(statement, code)
+            }
+        }
+
+        private static func failure(_ statement: SQLiteStatement, _ code: Int32) -> DatabaseError {
+            DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))
+        }
+
+        /// Tells SQLite to copy bound text (the Swift string may move after the call).
+        private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
     }
 
     static func arguments(_ values: [SQLValue]) -> StatementArguments {

@@ -60,7 +60,7 @@ public struct ScanLineDecoder: Sendable {
             case "findings":
                 cursor.skipSpace()
                 let start = cursor.index
-                var found: [String: String] = [:]
+                var found = [String: String](minimumCapacity: 16)
                 try field(key) {
                     try cursor.array { cursor in
                         var id: String?, value: String?
@@ -155,18 +155,23 @@ public struct ScanLineDecoder: Sendable {
 
         let identity = ResultRow.identity(dns: dns, netBIOS: netBIOS, domain: domain, names: names, certificate: certificate,
                                           ip: ip, hostname: hostname)
-        var raw = [UInt8]()
-        raw.reserveCapacity(buffer.count - findingsRange.count + 2)
-        raw.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<findingsRange.lowerBound]))
-        raw.append(contentsOf: "[]".utf8)
-        raw.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[findingsRange.upperBound...]))
+        // The line with `"findings":[]`, copied once into the string.
+        let before = UnsafeBufferPointer(rebasing: buffer[..<findingsRange.lowerBound])
+        let after = UnsafeBufferPointer(rebasing: buffer[findingsRange.upperBound...])
+        let raw = String(unsafeUninitializedCapacity: before.count + 2 + after.count) { text in
+            _ = text.initialize(fromContentsOf: before)
+            text[before.count] = UInt8(ascii: "[")
+            text[before.count + 1] = UInt8(ascii: "]")
+            _ = UnsafeMutableBufferPointer(rebasing: text[(before.count + 2)...]).initialize(fromContentsOf: after)
+            return text.count
+        }
         let verdict = VerdictRow(product: product, productId: productId, cu: cu, update: update, support: support, verdictNote: verdictNote,
                                  findings: findings, asOf: asOf, catalogDate: catalogDate)
         let row = ResultRow(ip: ip, port: port, hostname: hostname, observedAt: timestamp, durationMs: duration, status: status,
                             detected: detected, exchangeOnline: online, confidence: confidence, build: build, precision: precision,
                             anomalies: anomalies, serverName: identity.name, serverKey: identity.key, hybridLikely: hybridLikely,
                             tenantId: tenant, country: nil, asn: nil, asOrganization: nil,
-                            raw: String(decoding: raw, as: UTF8.self), verdict: verdict)
+                            raw: raw, verdict: verdict)
         return (row, scan)
     }
 }

@@ -234,4 +234,26 @@ struct ListFeed: ResultFeed {
             #expect(report.rows.map(\.count) == [2, 1, 1])
         }
     }
+
+    @Test func reimportingUpdatesEveryResultInPlaceWithItsRawRecordAndVerdict() async throws {
+        let store = try SQLiteStore(path: nil)
+        let scan = ScanInfo(name: "known", startedAt: "2026-11-01T00:00:00Z")
+        var first = ListFeed(rows: knownRows)
+        _ = try await store.importResults(scan: scan, feed: &first)
+        let ids = try await store.rows(SQLQuery("SELECT id FROM observation ORDER BY id")).compactMap { $0.int(0) }
+        var changed = knownRows
+        for index in changed.indices {
+            changed[index].raw = "{\"again\":\(index)}"
+            changed[index].verdict.cu = "CU99"
+        }
+        var second = ListFeed(rows: changed)
+        _ = try await store.importResults(scan: scan, feed: &second)
+        let rows = try await store.rows(SQLQuery("""
+            SELECT o.id, r.raw, v.cu FROM observation o JOIN observation_raw r ON r.observation_id = o.id
+            JOIN verdict v ON v.observation_id = o.id ORDER BY o.id
+            """))
+        #expect(rows.compactMap { $0.int(0) } == ids)
+        #expect(rows.map { $0.text(1) } == changed.map(\.raw))
+        #expect(rows.allSatisfy { $0.text(2) == "CU99" })
+    }
 }
