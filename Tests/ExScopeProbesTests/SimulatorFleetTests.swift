@@ -233,6 +233,33 @@ struct SimulatorFleetTests {
         #expect(fleet.hosts[0].certificate == nil)
     }
 
+    @Test("no TLS session is resumed, not even by a client that reconnects to one host (as wrk does)")
+    func noSessionResumption() async throws {
+        let fleet = try FleetSimulator(
+            configuration: .init(personas: [.onPrem(BuildNumber(15, 2, 2562, 17))], baseAddress: "127.10.5.1"), catalog: Self.catalog)
+        try await fleet.start()
+        var outputs: [String: String] = [:]
+        for version in ["-tls1_2", "-tls1_3"] {
+            // s_client -reconnect makes five more connections, each offering the previous session.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = ["s_client", "-connect", "127.10.5.1:\(fleet.port)", "-reconnect", version]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            outputs[version] = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+        }
+        try await fleet.stop()
+        for (version, output) in outputs {
+            let lines = output.split(separator: "\n")
+            #expect(lines.filter { $0.hasPrefix("New, TLS") }.count == 6, "\(version): \(output.prefix(400))")
+            #expect(!lines.contains { $0.hasPrefix("Reused") }, "\(version) resumed a session")
+        }
+    }
+
     @Test("two thousand hosts start, answer concurrently and stop")
     func manyHosts() async throws {
         let fleet = try FleetSimulator(configuration: .init(hosts: 2000, seed: 99, baseAddress: "127.11.0.1"),

@@ -109,6 +109,7 @@ public final class CertificateFactory: Sendable {
         var rsa: _RSA.Signing.PrivateKey?
         var certificates: [CertificateSpec: SimulatedCertificate] = [:]
         var contexts: [CertificateSpec: NIOSSLContext] = [:]
+        var configurations: [CertificateSpec: TLSConfiguration] = [:]
     }
 
     private let state = Mutex(State())
@@ -138,6 +139,17 @@ public final class CertificateFactory: Sendable {
     /// - Throws: generation errors or NIOSSL errors.
     public func serverContext(for spec: CertificateSpec) throws -> NIOSSLContext {
         if let cached = state.withLock({ $0.contexts[spec] }) { return cached }
+        let context = try NIOSSLContext(configuration: serverConfiguration(for: spec))
+        return state.withLock { state in
+            if let raced = state.contexts[spec] { return raced }
+            state.contexts[spec] = context
+            return context
+        }
+    }
+
+    /// The TLS server configuration presenting the certificate for `spec` (see ``serverContext(for:)``).
+    public func serverConfiguration(for spec: CertificateSpec) throws -> TLSConfiguration {
+        if let cached = state.withLock({ $0.configurations[spec] }) { return cached }
         let certificate = try certificate(for: spec)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try certificate.nioCertificate())],
@@ -146,11 +158,10 @@ public final class CertificateFactory: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         // A hanging client must not keep a closing connection alive for long.
         configuration.shutdownTimeout = .seconds(2)
-        let context = try NIOSSLContext(configuration: configuration)
         return state.withLock { state in
-            if let raced = state.contexts[spec] { return raced }
-            state.contexts[spec] = context
-            return context
+            if let raced = state.configurations[spec] { return raced }
+            state.configurations[spec] = configuration
+            return configuration
         }
     }
 

@@ -278,21 +278,11 @@ public final class FleetSimulator: Sendable {
     }
 
     private func makeRuntimes() throws -> [HostRuntime] {
-        var contexts: [CertificateSpec: NIOSSLContext] = [:]
         var runtimes: [HostRuntime] = []
         runtimes.reserveCapacity(planned.count)
         for host in planned {
-            var context: NIOSSLContext?
-            if let spec = host.certificate {
-                if let cached = contexts[spec] {
-                    context = cached
-                } else {
-                    let made = try certificates.serverContext(for: spec)
-                    contexts[spec] = made
-                    context = made
-                }
-            }
-            runtimes.append(HostRuntime(index: host.index, address: host.ip, persona: host.persona, sslContext: context,
+            let tls = try host.certificate.map(certificates.serverConfiguration(for:))
+            runtimes.append(HostRuntime(index: host.index, address: host.ip, persona: host.persona, tls: tls,
                                         log: requestLog, connections: connections,
                                         idleTimeout: .seconds(Int64(max(1, configuration.idleTimeoutSeconds)))))
         }
