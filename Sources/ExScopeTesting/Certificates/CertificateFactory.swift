@@ -92,23 +92,22 @@ public struct SimulatedCertificate: Sendable {
 }
 
 /// Makes self-signed certificates at run time and caches them, their keys and
-/// their NIOSSL server contexts, so that thousands of simulated hosts cost a
+/// their NIOSSL server configurations, so that thousands of simulated hosts cost a
 /// handful of key generations.
 ///
 /// One key per ``SimulatedKeyAlgorithm`` is generated per factory and reused for
 /// every certificate (a scanner sees distinct certificates; nobody checks that
-/// keys differ). Certificates and contexts are cached by ``CertificateSpec``.
+/// keys differ). Certificates and configurations are cached by ``CertificateSpec``.
 ///
 /// ```swift
 /// let factory = CertificateFactory()
-/// let context = try factory.serverContext(for: CertificateSpec(commonName: "EX19-01"))
+/// let context = try NIOSSLContext(configuration: factory.serverConfiguration(for: CertificateSpec(commonName: "EX19-01")))
 /// ```
 public final class CertificateFactory: Sendable {
     private struct State {
         var p256: P256.Signing.PrivateKey?
         var rsa: _RSA.Signing.PrivateKey?
         var certificates: [CertificateSpec: SimulatedCertificate] = [:]
-        var contexts: [CertificateSpec: NIOSSLContext] = [:]
         var configurations: [CertificateSpec: TLSConfiguration] = [:]
     }
 
@@ -133,21 +132,9 @@ public final class CertificateFactory: Sendable {
         }
     }
 
-    /// Returns a TLS server context presenting the certificate for `spec`.
-    ///
-    /// Verification of client certificates is off; TLS 1.2 and 1.3 are offered.
-    /// - Throws: generation errors or NIOSSL errors.
-    public func serverContext(for spec: CertificateSpec) throws -> NIOSSLContext {
-        if let cached = state.withLock({ $0.contexts[spec] }) { return cached }
-        let context = try NIOSSLContext(configuration: serverConfiguration(for: spec))
-        return state.withLock { state in
-            if let raced = state.contexts[spec] { return raced }
-            state.contexts[spec] = context
-            return context
-        }
-    }
-
-    /// The TLS server configuration presenting the certificate for `spec` (see ``serverContext(for:)``).
+    /// The TLS server configuration presenting the certificate for `spec`: client certificates are not
+    /// verified, TLS 1.2 and 1.3 are offered. The simulator makes a context from it per connection.
+    /// - Throws: generation errors.
     public func serverConfiguration(for spec: CertificateSpec) throws -> TLSConfiguration {
         if let cached = state.withLock({ $0.configurations[spec] }) { return cached }
         let certificate = try certificate(for: spec)
