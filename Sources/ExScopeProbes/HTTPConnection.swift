@@ -38,7 +38,6 @@ struct HTTPConnection: Sendable {
         // Reads stay off until the pipeline is complete, so no early byte is lost.
         let connected = ClientBootstrap(group: group)
             .connectTimeout(configuration.timeouts.connect)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.autoRead, value: false)
             .connect(to: socketAddress)
             .flatMapErrorThrowing { throw classifyConnect($0) }
@@ -76,6 +75,8 @@ struct HTTPConnection: Sendable {
             try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
             collector = ResponseCollector(limits: configuration.limits, budget: budget)
             try pipeline.addHandler(collector)
+            // Set once connected: a refused target (most of a sweep) then costs one system call less.
+            try channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1)
             try channel.syncOptions?.setOption(.autoRead, value: true)
         } catch {
             channel.close(promise: nil)
