@@ -53,27 +53,27 @@ final class ScanSession {
         if let target, target.exclusion == nil { inFlight[Checkpoint.Target(target), default: 0] += 1 }
     }
 
-    /// Counts one result and writes it unless its status is filtered out; returns the record if written.
+    /// Counts one result and writes it unless its status is filtered out; returns the record if written,
+    /// with its JSON line when the output is JSON Lines (the store keeps the same line).
     @discardableResult
-    func finished(_ outcome: HostOutcome) throws -> ScanRecord? {
+    func finished(_ outcome: HostOutcome) throws -> (record: ScanRecord, json: [UInt8]?)? {
         let key = Checkpoint.Target(outcome.target)
         if let count = inFlight[key] {
             inFlight[key] = count > 1 ? count - 1 : nil
         }
-        var record: ScanRecord?
+        var written: (record: ScanRecord, json: [UInt8]?)?
         if sink.writes(outcome.status) {
-            let written = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
-            counts.add(written, failOn: sink.failOn)
-            try sink.write(written)
+            let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalogDate)
+            counts.add(record, failOn: sink.failOn)
+            written = (record, try sink.write(record))
             counts.written += 1
-            record = written
         } else {
             // Most targets of a sweep refuse and are not written: count them without building a record.
             counts.results += 1
             counts.byStatus[outcome.status, default: 0] += 1
         }
         if ContinuousClock.now - lastCheckpoint > .seconds(1) { try saveCheckpoint() }
-        return record
+        return written
     }
 
     /// Flushes the final checkpoint: removed after a complete scan, kept after an interruption.
@@ -181,17 +181,20 @@ final class ResultSink {
     /// Whether results with this status are written (all of them with --all-statuses).
     func writes(_ status: ScanStatus) -> Bool { allStatuses || Self.answered.contains(status) }
 
-    /// Writes one record.
-    func write(_ record: ScanRecord) throws {
+    /// Writes one record; returns its JSON line when the output is JSON Lines.
+    func write(_ record: ScanRecord) throws -> [UInt8]? {
         switch format {
         case .jsonl:
-            try emit(encoder.encode(record))
+            let line = try encoder.encode(record)
+            try emit(line)
+            return line
         case .table:
             if !wroteHeader {
                 try emit(ScanTable.header)
                 wroteHeader = true
             }
             try emit(ScanTable.row(record))
+            return nil
         }
     }
 

@@ -78,7 +78,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await ScanRunner(prober: prober, concurrency: 200).run(targets) { outcome in
             let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalog.date)
             counts.add(record, failOn: nil)
-            if ResultSink.answered.contains(record.status) { try await sink.add(record) }
+            if ResultSink.answered.contains(record.status) { try await sink.add(record, json: nil) }
             reporter.update(counts)
         }
         reporter.finish()

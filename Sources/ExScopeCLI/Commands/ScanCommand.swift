@@ -194,7 +194,7 @@ struct ScanCommand: AsyncParsableCommand {
         defer { interrupt.cancel() }
 
         let summary = try await runner.run(targets, onTaken: { session.taken($0, $1) }, onResult: { outcome in
-            if let record = try session.finished(outcome), let storeSink { try await storeSink.add(record) }
+            if let written = try session.finished(outcome), let storeSink { try await storeSink.add(written.record, json: written.json) }
             reporter.update(session.counts)
         })
         reporter.finish()

@@ -18,9 +18,10 @@ final class StoreSink {
         self.enricher = enricher
     }
 
-    /// Buffers one record; writes the batch every 256 records or every second.
-    func add(_ record: ScanRecord) async throws {
-        let raw = String(decoding: try encoder.encode(record), as: UTF8.self)
+    /// Buffers one record, given its JSON line if the scan already wrote one; writes the batch every
+    /// 256 records or every second.
+    func add(_ record: ScanRecord, json: [UInt8]?) async throws {
+        let raw = String(decoding: try json ?? encoder.encode(record), as: UTF8.self)
         var row = ResultRow(record, raw: raw)
         do {
             try row.locate(with: enricher)
