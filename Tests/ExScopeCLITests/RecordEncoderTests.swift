@@ -4,8 +4,8 @@ import ExScopeTesting
 import Foundation
 import Testing
 
-/// The scan writer splices each build's findings in from a cache: its lines must be byte for
-/// byte what JSONEncoder writes for the whole record.
+/// The scan writer takes each build's findings from a cache: its lines must be byte for byte what
+/// JSONEncoder writes for the whole record.
 @Suite struct RecordEncoderTests {
     static func plain(_ record: ScanRecord) throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -24,7 +24,7 @@ import Testing
         }
     }
 
-    @Test func serverTextThatLooksLikeTheSplicePointIsLeftAlone() throws {
+    @Test func serverTextWithJSONSyntaxIsEscapedAsJSONEncoderDoes() throws {
         let line = try ExposureTableGenerator.august2025().lines(catalog: Catalog.bundled())[0]
         var record = try JSONDecoder().decode(ScanRecord.self, from: Data(line.utf8))
         #expect(!record.findings.isEmpty)

@@ -26,7 +26,7 @@ struct HostRuntime: Sendable {
     let index: Int
     let address: String
     let persona: Persona
-    /// TLS for this host; each connection gets its own context made from it (see ``HostListener/context(_:)``).
+    /// TLS for this host; each connection gets its own context made from it (see ``HostListener/configure(_:for:)``).
     let tls: TLSConfiguration?
     let log: RequestLog
     let connections: ConnectionRegistry
@@ -79,24 +79,20 @@ enum HostListener {
             .bind(host: host.address, port: port)
     }
 
-    /// A TLS context for one connection. BoringSSL keeps its session cache and ticket key per context,
-    /// so with a fresh one no client can resume a session: distinct hosts never share sessions, and a
-    /// benchmark client reconnecting to one simulated host (wrk does) must pay for full handshakes too.
-    static func context(_ tls: TLSConfiguration) throws -> NIOSSLContext { try NIOSSLContext(configuration: tls) }
-
     static func configure(_ channel: any Channel, for host: HostRuntime) throws {
         host.log.recordConnection(host: host.index)
         host.connections.add(channel)
         let pipeline = channel.pipeline.syncOperations
-        if case .hostile(let mode) = host.persona {
-            if !mode.actsBeforeTLS, let tls = host.tls {
-                try pipeline.addHandler(NIOSSLServerHandler(context: try Self.context(tls)))
-            }
-            try pipeline.addHandler(HostileHandler(mode: mode, log: host.log, hostIndex: host.index))
-            return
+        let hostile: HostileMode? = if case .hostile(let mode) = host.persona { mode } else { nil }
+        if let tls = host.tls, hostile?.actsBeforeTLS != true {
+            // A TLS context per connection: BoringSSL keeps its session cache and ticket key per context, so
+            // no client can resume a session. Distinct hosts never share one, and a benchmark client that
+            // reconnects to one simulated host (wrk does) must pay for full handshakes too.
+            try pipeline.addHandler(NIOSSLServerHandler(context: try NIOSSLContext(configuration: tls)))
         }
-        if let tls = host.tls {
-            try pipeline.addHandler(NIOSSLServerHandler(context: try Self.context(tls)))
+        if let hostile {
+            try pipeline.addHandler(HostileHandler(mode: hostile, log: host.log, hostIndex: host.index))
+            return
         }
         try pipeline.addHandler(IdleStateHandler(readTimeout: host.idleTimeout))
         try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
