@@ -58,6 +58,10 @@ public final class SQLiteStore: ResultStore {
     private func migrate() throws {
         let migrator = Self.migrator()
         do {
+            try writer.write { db in
+                guard try db.tableExists("grdb_migrations") else { return }
+                for statement in StoreSchema.renameStatements(table: "grdb_migrations", column: "identifier") { try db.execute(sql: statement) }
+            }
             let applied = try writer.read { db -> [String] in
                 guard try db.tableExists("grdb_migrations") else {
                     // A database with tables but no migration record is not an ExScope store.

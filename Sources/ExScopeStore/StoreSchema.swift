@@ -115,7 +115,7 @@ public enum StoreSchema {
             """,
             "CREATE INDEX assessment_organization ON assessment (organization_guid, id)",
         ]),
-        // `exscope serve` reads a scan's rows in pages by id (keyset paging without a sort).
+        // `exscope serve` reads each scan's rows in id order, one streamed query per scan.
         Migration(name: "v4-dashboard", statements: [
             "CREATE INDEX observation_scan_order ON observation (scan_id, id)",
         ]),
@@ -132,6 +132,16 @@ public enum StoreSchema {
             "CREATE INDEX verdict_catalog ON verdict (scan_id, catalog_date)",
         ]),
     ]
+
+    /// Migrations renumbered after a build of main had recorded them under another name: the same
+    /// schema change, so a store that has the former name is recorded under the current one on opening.
+    public static let formerNames = ["v2-assessment": "v3-assessment"]
+
+    /// The statements that record renamed migrations under their current names, for a store whose
+    /// migration table is `table` with the names in `column`.
+    public static func renameStatements(table: String, column: String) -> [String] {
+        formerNames.sorted { $0.key < $1.key }.map { "UPDATE \(table) SET \(column) = '\($0.value)' WHERE \(column) = '\($0.key)'" }
+    }
 
     /// The names a store written by this version may contain.
     public static var knownNames: Set<String> { Set(migrations.map(\.name)) }

@@ -61,6 +61,7 @@ public final class PostgresStore: ResultStore {
             // Concurrent first opens (shards, imports) take turns.
             _ = try await self.run(SQLQuery("SELECT pg_advisory_xact_lock(4578537301)"))
             _ = try await self.run(SQLQuery("CREATE TABLE IF NOT EXISTS exscope_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"))
+            for statement in StoreSchema.renameStatements(table: "exscope_migrations", column: "name") { _ = try await self.run(SQLQuery(statement)) }
             let applied = try await self.run(SQLQuery("SELECT name FROM exscope_migrations")).compactMap { $0.text(0) }
             try StoreSchema.checkNotNewer(applied: applied, store: self.displayName)
             for migration in StoreSchema.migrations where !applied.contains(migration.name) {

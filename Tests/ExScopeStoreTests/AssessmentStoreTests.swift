@@ -72,4 +72,25 @@ func stored(_ report: AssessmentReport) throws -> StoredAssessment {
         #expect(try await again.latestAssessment()?.report == report)
         try await again.close()
     }
+
+    /// Builds of main recorded the assessment migration as v2-assessment before it was renumbered.
+    @Test func aStoreThatRecordedTheFormerMigrationNameOpensAndKeepsItsAssessments() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator(upTo: "v3-assessment").migrate(old)
+        try await old.write { db in
+            try db.execute(sql: "UPDATE grdb_migrations SET identifier = 'v2-assessment' WHERE identifier = 'v3-assessment'")
+        }
+        try old.close()
+        let first = try SQLiteStore(path: path)
+        let report = try sampleReport(now: "2026-11-27T12:00:00Z")
+        _ = try await first.saveAssessment(try stored(report))
+        #expect(try first.appliedMigrations() == StoreSchema.migrations.map(\.name))
+        try await first.close()
+        let again = try SQLiteStore(path: path)
+        #expect(try await again.latestAssessment()?.report == report)
+        try await again.close()
+    }
+
 }
