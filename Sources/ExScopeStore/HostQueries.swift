@@ -111,10 +111,9 @@ extension ResultStore {
     }
 
     static func summary(_ row: SQLRow) -> HostSummary {
-        let confidence = ["low", "medium", "high"]
-        return HostSummary(id: Int64(row.int(0) ?? 0), ip: row.text(1), port: row.int(2) ?? 0, hostname: row.text(3), status: row.text(4) ?? "",
+        HostSummary(id: Int64(row.int(0) ?? 0), ip: row.text(1), port: row.int(2) ?? 0, hostname: row.text(3), status: row.text(4) ?? "",
                            detected: row.int(5) == 1, exchangeOnline: row.int(6) == 1,
-                           confidence: confidence[min(2, max(0, row.int(7) ?? 0))], build: row.text(8), product: row.text(9),
+                           confidence: StoreStatements.confidence(rank: row.int(7)).rawValue, build: row.text(8), product: row.text(9),
                            cu: row.text(10), update: row.text(11), support: row.text(12), hybridStatus: row.text(13),
                            country: row.text(14), asn: row.int(15), asOrganization: row.text(16), serverName: row.text(17),
                            anomalies: (row.text(18) ?? "").split(separator: " ").map(String.init), observedAt: row.text(19) ?? "")
@@ -127,15 +126,7 @@ extension ResultStore {
         var conditions = ["o.scan_id = ?"]
         var arguments: [SQLValue] = [.int(scan.id)]
         if filter.finding != nil || filter.findingStatus != nil {
-            let finding = filter.finding ?? HybridFinding.id
-            let status = filter.findingStatus ?? .vulnerable
-            if finding == HybridFinding.id {
-                conditions.append("v.hybrid_status = ?")
-                arguments.append(.text(status.rawValue))
-            } else {
-                conditions.append("v.\(Self.column(for: status)) LIKE ?")
-                arguments.append(.text("% \(finding) %"))
-            }
+            conditions.append(Self.findingCondition(filter.finding ?? HybridFinding.id, filter.findingStatus ?? .vulnerable, arguments: &arguments))
         }
         if let status = filter.status { conditions.append("o.status = ?"); arguments.append(.text(status)) }
         if let country = filter.country { conditions.append("o.country = ?"); arguments.append(.text(country)) }

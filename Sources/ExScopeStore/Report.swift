@@ -200,17 +200,17 @@ extension ResultStore {
     static func verdictFilter(scan: Int64, _ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
         arguments.append(.int(scan))
         let condition = findingCondition(finding, status, arguments: &arguments)
-        return " AND o.id IN (SELECT v.observation_id FROM verdict v WHERE v.scan_id = ?\(condition))"
+        return " AND o.id IN (SELECT v.observation_id FROM verdict v WHERE v.scan_id = ? AND \(condition))"
     }
 
     /// The condition that a verdict has `finding` in `status`: CVE-2025-53786 has its own column.
     static func findingCondition(_ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
         if finding == HybridFinding.id {
             arguments.append(.text(status.rawValue))
-            return " AND v.hybrid_status = ?"
+            return "v.hybrid_status = ?"
         }
         arguments.append(.text("% \(finding) %"))
-        return " AND v.\(column(for: status)) LIKE ?"
+        return "v.\(column(for: status)) LIKE ?"
     }
 
     /// The verdict column holding ids with this status.

@@ -66,12 +66,15 @@ public struct ResultRow: Sendable {
     }
 
     private mutating func updateKeys() {
-        targetKey = "\(ip ?? "")|\(port)|\(hostname ?? "")"
+        targetKey = Self.targetKey(ip: ip, port: port, hostname: hostname)
         ipSort = Self.sortKey(ip: ip, hostname: hostname)
     }
 
+    /// The `target_key` column's value: one result per target and scan.
+    public static func targetKey(ip: String?, port: Int, hostname: String?) -> String { "\(ip ?? "")|\(port)|\(hostname ?? "")" }
+
     /// The `ip_sort` column's value for an address, or for a host name when there is no address.
-    public static func sortKey(ip: String?, hostname: String?) -> String {
+    static func sortKey(ip: String?, hostname: String?) -> String {
         guard let ip, let address = IPAddress(ip) else { return "z" + (hostname ?? "") }
         switch address {
         case .v4(let value): return "4" + hex(UInt128(value), digits: 8)

@@ -179,6 +179,15 @@ public enum StoreStatements {
         }
     }
 
+    /// The confidence a stored rank stands for (out-of-range ranks are clamped).
+    public static func confidence(rank: Int?) -> HostProfile.Confidence {
+        switch rank ?? 0 {
+        case ...0: .low
+        case 1: .medium
+        default: .high
+        }
+    }
+
     static func escape(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {

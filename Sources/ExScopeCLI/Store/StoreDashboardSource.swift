@@ -41,14 +41,14 @@ final class StoreDashboardSource: DashboardDataSource {
             locations.reserveCapacity(summary.results)
             // One query per scan, its rows handed over as they are read: no page of rows is held.
             try await store.forEachRow(SQLQuery("""
-                SELECT o.id, o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
+                SELECT o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
                     o.anomalies, o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate,
                     v.not_affected
                 FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
                 WHERE o.scan_id = ? ORDER BY o.id
                 """, [.int(summary.id)])) { row in
-                records.append(verdicts.record(row, asOf: asOf))
-                locations.append(row.text(11) != nil || row.int(12) != nil ? verdicts.location(code: row.text(11), asn: row.int(12), asName: row.text(13)) : nil)
+                records.append(verdicts.record(row))
+                locations.append(row.text(10) != nil || row.int(11) != nil ? verdicts.location(code: row.text(10), asn: row.int(11), asName: row.text(12)) : nil)
             }
             let label = summary.source == "synthetic" || summary.name.contains("synthetic") ? "\(summary.name) (synthetic)" : nil
             scans.append(.init(name: summary.name, label: label, records: records, locations: locations))
@@ -73,17 +73,13 @@ final class StoreDashboardSource: DashboardDataSource {
     func host(scan: String?, address: String, port: Int) async throws -> ExScopeDashboard.HostDetail? {
         guard var detail = try await index.host(scan: scan, address: address, port: port), let id = scanIDs[detail.scan] else { return nil }
         let indexed = detail.record
+        // The unique (scan, target key) index finds the one row.
         let rows = try await store.rows(SQLQuery("""
-            SELECT r.raw FROM observation o JOIN observation_raw r ON r.observation_id = o.id
-            WHERE o.scan_id = ? AND o.ip_sort = ? AND o.port = ? ORDER BY o.id DESC
-            """, [.int(id), .text(ResultRow.sortKey(ip: indexed.ip, hostname: indexed.hostname)), .of(port)]))
-        let decoder = JSONDecoder()
-        for row in rows {
-            guard let raw = row.text(0), var record = try? decoder.decode(ScanRecord.self, from: Data(raw.utf8)),
-                  record.ip == indexed.ip, record.hostname == indexed.hostname else { continue }
+            SELECT r.raw FROM observation o JOIN observation_raw r ON r.observation_id = o.id WHERE o.scan_id = ? AND o.target_key = ?
+            """, [.int(id), .text(ResultRow.targetKey(ip: indexed.ip, port: port, hostname: indexed.hostname))]))
+        if let raw = rows.first?.text(0), var record = try? JSONDecoder().decode(ScanRecord.self, from: Data(raw.utf8)) {
             Self.rejudge(&record, catalog: catalog, asOf: asOf)
             detail.record = record
-            break
         }
         return detail
     }
@@ -133,7 +129,7 @@ struct VerdictMemo {
     let catalog: Catalog
     let asOf: CalendarDate
     private var reports: [String: BuildReport?] = [:]
-    private var storedFindings: [String: [Finding]] = [:]
+    private var storedFindings: [[String?]: [Finding]] = [:]
     private var locations: [HostLocation: HostLocation] = [:]
 
     init(catalog: Catalog, asOf: CalendarDate) {
@@ -142,27 +138,26 @@ struct VerdictMemo {
     }
 
     /// The index record of one row of the load query: no evidence, identity, certificate or requests.
-    mutating func record(_ row: SQLRow, asOf: CalendarDate) -> ScanRecord {
-        let confidences: [HostProfile.Confidence] = [.low, .medium, .high]
-        var record = ScanRecord(address: nil, port: row.int(2) ?? 0, hostname: row.text(3), timestamp: row.text(4) ?? "", durationMs: 0,
-                                status: ScanStatus(rawValue: row.text(5) ?? "") ?? .protocolError, error: nil,
+    mutating func record(_ row: SQLRow) -> ScanRecord {
+        var record = ScanRecord(address: nil, port: row.int(1) ?? 0, hostname: row.text(2), timestamp: row.text(3) ?? "", durationMs: 0,
+                                status: ScanStatus(rawValue: row.text(4) ?? "") ?? .protocolError, error: nil,
                                 evidence: HostEvidence(responses: []), profile: nil, asOf: asOf, catalogDate: catalog.date)
-        record.ip = row.text(1)
-        let detected = row.int(6) == 1, online = row.int(7) == 1
-        let anomalies = (row.text(10) ?? "").split(separator: " ").compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
+        record.ip = row.text(0)
+        let detected = row.int(5) == 1, online = row.int(6) == 1
+        let anomalies = (row.text(9) ?? "").split(separator: " ").compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
         // The scanner makes a fingerprint for every host that answered.
         if record.status == .success || detected || online {
-            record.exchange = .init(detected: detected, confidence: confidences[min(2, max(0, row.int(8) ?? 0))], exchangeOnline: online,
+            record.exchange = .init(detected: detected, confidence: StoreStatements.confidence(rank: row.int(7)), exchangeOnline: online,
                                     anomalies: anomalies.map { .init(code: $0, text: "") }, signals: [], candidates: [])
         }
-        record.build = row.text(9)
+        record.build = row.text(8)
         if detected, !online, let build = record.build, let report = report(build) {
             StoreDashboardSource.apply(report, to: &record)
         } else {
-            record.product = row.text(14)
-            record.cu = row.text(15)
-            record.update = row.text(16)
-            record.findings = findings(vulnerable: row.text(17), patched: row.text(18), indeterminate: row.text(19), notAffected: row.text(20))
+            record.product = row.text(13)
+            record.cu = row.text(14)
+            record.update = row.text(15)
+            record.findings = findings(vulnerable: row.text(16), patched: row.text(17), indeterminate: row.text(18), notAffected: row.text(19))
         }
         return record
     }
@@ -184,9 +179,9 @@ struct VerdictMemo {
 
     /// The stored ' ID ID ' lists as findings.
     private mutating func findings(vulnerable: String?, patched: String?, indeterminate: String?, notAffected: String?) -> [Finding] {
-        let lists = [(vulnerable, FindingStatus.vulnerable), (patched, .patched), (indeterminate, .indeterminate), (notAffected, .notAffected)]
-        let key = lists.map { $0.0 ?? "" }.joined(separator: "|")
+        let key = [vulnerable, patched, indeterminate, notAffected]
         if let known = storedFindings[key] { return known }
+        let lists = [(vulnerable, FindingStatus.vulnerable), (patched, .patched), (indeterminate, .indeterminate), (notAffected, .notAffected)]
         let made = lists.flatMap { list, status in
             (list ?? "").split(separator: " ").map { Finding(id: String($0), status: status, fixedIn: nil, reason: "") }
         }
