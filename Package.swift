@@ -50,8 +50,11 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .target(name: "CLinuxEvents", condition: .when(platforms: [.linux])),
             ]
         ),
+        // epoll and eventfd, for the scanner's connector (Linux).
+        .systemLibrary(name: "CLinuxEvents"),
         // Fleet simulator and fake servers (Exchange, hostile) for tests, benchmarks and the demo.
         .target(
             name: "ExScopeTesting",

@@ -24,28 +24,31 @@ struct HTTPConnection: Sendable {
     /// Connects and, for HTTPS, completes the handshake.
     static func open(address: IPAddress, port: Int, hostname: String?, tls: NIOSSLContext?,
                      configuration: ProbeConfiguration, group: any EventLoopGroup) async throws(ProbeError) -> HTTPConnection {
+        let defaultPort = tls == nil ? 80 : 443
+        let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
+        let hostHeader = port == defaultPort ? name : "\(name):\(port)"
+        // Connect first and build the pipeline only for connections that exist: most targets of a
+        // sweep refuse, and a channel or a TLS session object per refused attempt costs memory and time.
+        // Reads stay off until the pipeline is complete, so no early byte is lost.
+        let bootstrap = ClientBootstrap(group: group).channelOption(.autoRead, value: false)
+        #if os(Linux)
+        let socket = try await Connector.shared.connect(to: address, port: port, timeout: configuration.timeouts.connect).get()
+        let connected = bootstrap.withConnectedSocket(socket)
+        #else
         let socketAddress: SocketAddress
         do {
             socketAddress = try SocketAddress(ipAddress: address.description, port: port)
         } catch {
             throw ProbeError(.connectionRefused, "bad address \(address)")
         }
-        let defaultPort = tls == nil ? 80 : 443
-        let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
-        let hostHeader = port == defaultPort ? name : "\(name):\(port)"
-        // Connect first and build the pipeline only for connections that exist: most targets of a
-        // sweep refuse, and a TLS session object per refused attempt costs memory and time.
-        // Reads stay off until the pipeline is complete, so no early byte is lost.
-        let connected = ClientBootstrap(group: group)
-            .connectTimeout(configuration.timeouts.connect)
-            .channelOption(.autoRead, value: false)
-            .connect(to: socketAddress)
+        let connected = bootstrap.connectTimeout(configuration.timeouts.connect).connect(to: socketAddress)
             .flatMapErrorThrowing { throw classifyConnect($0) }
-            .flatMap { channel in
-                start(channel, tls: tls, hostname: hostname, hostHeader: hostHeader, configuration: configuration)
-            }
+        #endif
+        let opened = connected.flatMap { channel in
+            start(channel, tls: tls, hostname: hostname, hostHeader: hostHeader, configuration: configuration)
+        }
         do {
-            return try await connected.get()
+            return try await opened.get()
         } catch let error as ProbeError {
             throw error
         } catch {
@@ -128,23 +131,19 @@ struct HTTPConnection: Sendable {
         channel.eventLoop.execute { closer.value.close() }
     }
 
+    #if !os(Linux)
     static func classifyConnect(_ error: any Error) -> ProbeError {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return ProbeError(.connectionTimeout, "connect timed out")
         }
-        if let ioError = error as? IOError {
-            switch ioError.errnoCode {
-            case ECONNREFUSED: return ProbeError(.connectionRefused, "connection refused")
-            case ETIMEDOUT: return ProbeError(.connectionTimeout, "connect timed out")
-            default: return ProbeError(.connectionRefused, "connect failed: \(String(cString: strerror(ioError.errnoCode)))")
-            }
-        }
+        if let ioError = error as? IOError { return ProbeError(connectErrno: ioError.errnoCode) }
         if let connectError = error as? NIOConnectionError {
             let errors = connectError.connectionErrors.map { classifyConnect($0.error) }
             return errors.first ?? ProbeError(.connectionRefused, "connect failed")
         }
         return ProbeError(.connectionRefused, "connect failed: \(shortDescription(error))")
     }
+    #endif
 
     static func classifyRead(_ error: any Error, path: String) -> ProbeError {
         if let parserError = error as? HTTPParserError {

@@ -1,0 +1,142 @@
+#if os(Linux)
+import ExScopeCore
+import Foundation
+import Glibc
+import NIOCore
+import Testing
+@testable import ExScopeProbes
+
+/// The scanner's own connect: refused, connected, timed out, both families, and no socket left open.
+@Suite("Connector")
+struct ConnectorTests {
+    /// A listening socket on `address` with a kernel-chosen port; `backlog` 0 lets one connection wait
+    /// to be accepted, so with nothing accepting, a later SYN is dropped and its connect never finishes.
+    private struct Listener {
+        let socket: CInt
+        let port: Int
+
+        init(_ address: IPAddress, backlog: CInt = 16) throws {
+            let socket = Glibc.socket(address.isIPv4 ? AF_INET : AF_INET6, CInt(SOCK_STREAM.rawValue), 0)
+            var result: CInt
+            if case .v4(let value) = address {
+                var bound = sockaddr_in()
+                bound.sin_family = sa_family_t(AF_INET)
+                bound.sin_addr = in_addr(s_addr: value.bigEndian)
+                result = withUnsafePointer(to: &bound) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+            } else {
+                var bound = sockaddr_in6()
+                bound.sin6_family = sa_family_t(AF_INET6)
+                bound.sin6_addr = in6addr_loopback
+                result = withUnsafePointer(to: &bound) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                }
+            }
+            guard result == 0, listen(socket, backlog) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            _ = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+            }
+            self.socket = socket
+            port = Int(UInt16(bigEndian: withUnsafeBytes(of: &storage) { $0.load(fromByteOffset: 2, as: UInt16.self) }))
+        }
+    }
+
+    /// Whether the kernel has a socket of this process's network namespace still trying to reach
+    /// `address:port` (state SYN_SENT in /proc/net/tcp, whose addresses are hex in host byte order).
+    private static func connecting(to address: UInt32, port: Int) throws -> Bool {
+        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let remote = String(format: "%08X:%04X", address.byteSwapped, port)
+        return table.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 3 && fields[2] == remote && fields[3] == "02"
+        }
+    }
+
+    /// The peer of a connected socket, as "address port".
+    private static func peerPort(_ socket: CInt) -> Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(socket, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: withUnsafeBytes(of: &storage) { $0.load(fromByteOffset: 2, as: UInt16.self) }))
+    }
+
+    @Test("a closed port is refused, over IPv4 and IPv6", arguments: ["127.61.0.1", "::1"])
+    func refused(_ text: String) async throws {
+        let address = try #require(IPAddress(text))
+        // A port that was just listening and is closed again is closed.
+        let port = try { let listener = try Listener(address); close(listener.socket); return listener.port }()
+        let result = await Connector.shared.connect(to: address, port: port, timeout: .seconds(5))
+        guard case .failure(let error) = result else { Issue.record("connected to a closed port"); return }
+        #expect(error.status == .connectionRefused)
+        #expect(error.detail == "connection refused")
+    }
+
+    @Test("a listening port connects to that port, over IPv4 and IPv6", arguments: ["127.61.0.2", "::1"])
+    func connects(_ text: String) async throws {
+        let address = try #require(IPAddress(text))
+        let listener = try Listener(address)
+        defer { close(listener.socket) }
+        let socket = try await Connector.shared.connect(to: address, port: listener.port, timeout: .seconds(5)).get()
+        defer { close(socket) }
+        #expect(Self.peerPort(socket) == listener.port)
+        // Non-blocking, ready for an event loop.
+        #expect(fcntl(socket, F_GETFL) & O_NONBLOCK != 0)
+    }
+
+    @Test("a connect that never finishes times out, and a shorter timeout is not held up by a longer one")
+    func timesOut() async throws {
+        let address = try #require(IPAddress("127.61.0.3"))
+        let listener = try Listener(address, backlog: 0)
+        defer { close(listener.socket) }
+        // Nothing accepts: the queue takes the first connection; after that SYNs are dropped.
+        var queued: [CInt] = []
+        defer { queued.forEach { close($0) } }
+        for _ in 0..<2 {
+            if case .success(let socket) = await Connector.shared.connect(to: address, port: listener.port, timeout: .milliseconds(300)) {
+                queued.append(socket)
+            }
+        }
+        #expect(queued.count >= 1)
+        let first = await withTaskGroup(of: (String, Result<CInt, ProbeError>).self) { group in
+            group.addTask { ("long", await Connector.shared.connect(to: address, port: listener.port, timeout: .seconds(2))) }
+            try? await Task.sleep(for: .milliseconds(50))
+            group.addTask { ("short", await Connector.shared.connect(to: address, port: listener.port, timeout: .milliseconds(200))) }
+            let first = await group.next()
+            group.cancelAll()
+            // The group still waits for the long one, which times out too.
+            return first
+        }
+        #expect(first?.0 == "short")
+        guard case .failure(let error)? = first?.1 else { Issue.record("the dropped SYN connected"); return }
+        #expect(error.status == .connectionTimeout)
+        #expect(try !Self.connecting(to: 0x7F3D_0003, port: listener.port), "a timed-out socket was left open")
+    }
+
+    @Test("more refusals than the descriptor limit allows open at once: each socket is closed")
+    func manyRefused() async throws {
+        var limit = rlimit()
+        getrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit)
+        let attempts = Int(min(limit.rlim_cur, 100_000)) + 1000
+        // 500 at a time, far below the limit: a leaked socket would make later attempts fail to open one.
+        let refused = await withTaskGroup(of: Bool.self) { group in
+            var refused = 0
+            for index in 0..<attempts {
+                if index >= 500, await group.next() == true { refused += 1 }
+                group.addTask {
+                    let address = IPAddress.v4(0x7F3E_0000 | UInt32(index & 0xFFFF))  // 127.62.x.y: nothing listens
+                    guard case .failure(let error) = await Connector.shared.connect(to: address, port: 443, timeout: .seconds(5)) else { return false }
+                    return error.detail == "connection refused"
+                }
+            }
+            for await result in group where result { refused += 1 }
+            return refused
+        }
+        #expect(refused == attempts)
+    }
+}
+#endif
