@@ -117,6 +117,24 @@ struct ConnectorTests {
         #expect(try !Self.connecting(to: 0x7F3D_0003, port: listener.port), "a timed-out socket was left open")
     }
 
+    @Test("the prober reports a target whose SYN is never answered as connection-timeout, after its connect timeout")
+    func proberReportsConnectTimeout() async throws {
+        let address = try #require(IPAddress("127.61.0.4"))
+        let listener = try Listener(address, backlog: 0)
+        defer { close(listener.socket) }
+        // Fill the accept queue so that the prober's SYN is dropped.
+        let queued = try await Connector.shared.connect(to: address, port: listener.port, timeout: .seconds(5)).get()
+        defer { close(queued) }
+        var configuration = ProbeConfiguration()
+        configuration.timeouts.connect = .milliseconds(300)
+        let prober = try HostProber(configuration: configuration, catalog: SimulatorFleetTests.catalog, asOf: ScanAgainstFleetTests.asOf)
+        let outcome = await prober.probe(ScanTarget(address: address, hostname: nil, port: listener.port, named: true))
+        #expect(outcome.status == .connectionTimeout)
+        #expect(outcome.error == "connect timed out")
+        #expect(outcome.duration >= .milliseconds(300))
+        #expect(outcome.evidence.responses.isEmpty && outcome.profile == nil)
+    }
+
     @Test("more refusals than the descriptor limit allows open at once: each socket is closed")
     func manyRefused() async throws {
         var limit = rlimit()
