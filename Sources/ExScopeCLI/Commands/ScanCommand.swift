@@ -115,7 +115,7 @@ struct ScanCommand: AsyncParsableCommand {
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
         for (name, value) in [("connect", connectTimeout), ("tls", tlsTimeout), ("response", responseTimeout), ("host", hostTimeout)]
         where !(value > 0 && value <= 3600) {
-            throw ValidationError("--\(name)-timeout must be between 0 and 3600 seconds")
+            throw ValidationError("--\(name)-timeout must be more than 0 and at most 3600 seconds")
         }
         guard maxHeaderBytes >= 1024, maxBodyBytes >= 1024 else { throw ValidationError("size caps must be at least 1024 bytes") }
         if resume && (output == nil || output == "-") { throw ValidationError("--resume needs -o FILE (the checkpoint sits beside it)") }
