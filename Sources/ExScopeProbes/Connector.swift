@@ -63,26 +63,27 @@ final class Connector: Sendable {
         }
     }
 
+    /// Registers the socket under the lock, so that neither its event nor its deadline is handled
+    /// before it is known, and its descriptor cannot be closed and reused before the registration.
     private func wait(for waiter: Waiter, timeout: TimeAmount) {
         let deadline = Self.now() &+ UInt64(max(0, timeout.nanoseconds))
-        let (token, wake) = state.withLockedValue { state in
+        let outcome = state.withLockedValue { state -> Result<Bool, ProbeError> in
             let token = state.nextToken
             state.nextToken += 1
+            var event = epoll_event(events: EPOLLOUT.rawValue | EPOLLONESHOT.rawValue, data: epoll_data_t(u64: token))
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, waiter.socket, &event) == 0 else { return .failure(ProbeError(connectErrno: errno)) }
             state.waiting[token] = waiter
             state.deadlines[timeout.nanoseconds, default: CircularBuffer()].append((deadline, token))
             defer { state.wakeAt = min(state.wakeAt, deadline) }
-            return (token, deadline < state.wakeAt)
+            return .success(deadline < state.wakeAt)
         }
-        var event = epoll_event(events: EPOLLOUT.rawValue | EPOLLONESHOT.rawValue, data: epoll_data_t(u64: token))
-        if epoll_ctl(epoll, EPOLL_CTL_ADD, waiter.socket, &event) != 0 {
-            let code = errno
-            if let waiter = state.withLockedValue({ $0.waiting.removeValue(forKey: token) }) {
-                close(waiter.socket)
-                waiter.continuation.resume(returning: .failure(ProbeError(connectErrno: code)))
-            }
-            return
+        switch outcome {
+        case .success(let wake):
+            if wake { _ = eventfd_write(wakeUp, 1) }
+        case .failure(let error):
+            close(waiter.socket)
+            waiter.continuation.resume(returning: .failure(error))
         }
-        if wake { _ = eventfd_write(wakeUp, 1) }
     }
 
     private func run() {
