@@ -4,6 +4,8 @@ import ExScopeDashboard
 import ExScopeStore
 import ExScopeTesting
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// The dashboard's data read from a SQLite store: the synthetic August 2025 scan comes back with its
@@ -39,6 +41,37 @@ import Testing
         #expect(detail.record.finding("CVE-2025-53786") == .vulnerable)
         #expect(detail.location?.countryCode == "DE")
         #expect(try await source.host(scan: nil, address: "192.0.2.1", port: 443) == nil)
+        try await store.close()
+    }
+
+    /// `exscope serve` while another process imports a scan: the pages already rendered keep being
+    /// served while the store is loaded again, then the new scan is on them.
+    @Test func aScanImportedWhileTheDashboardRunsIsServed() async throws {
+        let (fixture, first, second) = try StoreWorkflowTests.scans()
+        defer { fixture.remove() }
+        #expect(await ExScope.run(arguments: ["import", first.path, "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path]) == 0)
+        let store = try SQLiteStore(path: fixture.store)
+        let source = try await StoreDashboardSource.load(store, catalog: try Catalog.bundled(), asOf: Self.asOf, assessment: nil)
+        let app = Application(router: try Dashboard(source: source).router())
+        try await app.test(.router) { client in
+            func page(_ uri: String) async throws -> String {
+                try await client.execute(uri: uri, method: .get) { String(buffer: $0.body) }
+            }
+            let before = try await page("/scans")
+            #expect(before.contains("week-1") && !before.contains("week-2"))
+            // Asked again with nothing written: no new load.
+            _ = try await page("/scans")
+            await source.reloaded()
+            #expect(source.loaded.version == 0)
+
+            #expect(await ExScope.run(arguments: ["import", second.path, "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path]) == 0)
+            // This request sees the change and starts loading; it is answered from what is loaded.
+            #expect(try await page("/scans") == before)
+            await source.reloaded()
+            #expect(source.loaded.version == 1)
+            #expect(try await page("/scans").contains("week-2"))
+            #expect(try await page("/api/overview?scan=week-2").contains("\"exchangeHosts\""))
+        }
         try await store.close()
     }
 }

@@ -3,6 +3,7 @@ import ExScopeDashboard
 import ExScopeGeo
 import ExScopeStore
 import Foundation
+import Synchronization
 
 /// The dashboard's data from the store: every stored scan, with the verdicts recomputed from the
 /// stored builds by the current catalog (as `reassess` does) and the locations the store recorded
@@ -12,24 +13,57 @@ import Foundation
 /// tables, into the dashboard's in-memory index (no stored record is decoded at start-up). A host's
 /// page reads its full record (evidence, certificate, requests) from the store when it is asked for,
 /// so the store must stay open while the source is used for host pages.
+///
+/// The store may change while the dashboard runs (`scan --store`, `import`, `assess`
+/// in another process): ``dataVersion()`` compares the store's ``StoreRevision`` with the one loaded,
+/// and on a difference loads the store again in the background. Pages keep being answered from the
+/// loaded data meanwhile; the version changes (and the dashboard renders again) once the new index
+/// is in place.
 final class StoreDashboardSource: DashboardDataSource {
-    let index: InMemoryDataSource
+    /// One load of the store: its index, the scans' ids, and the revision it was read at.
+    struct Loaded: Sendable {
+        let index: InMemoryDataSource
+        /// Scan name → the store's scan id.
+        let scanIDs: [String: Int64]
+        let revision: StoreRevision
+        let version: Int
+    }
+
+    private struct State {
+        var loaded: Loaded
+        /// The load under way, if any.
+        var reload: Task<Void, Never>?
+    }
+
     let store: any ResultStore
-    /// Scan name → the store's scan id.
-    let scanIDs: [String: Int64]
     let catalog: Catalog
     let asOf: CalendarDate
+    /// The assessment given on the command line; nil to use the latest stored one.
+    let assessmentFile: OrganisationAssessment?
+    private let state: Mutex<State>
 
-    private init(index: InMemoryDataSource, store: any ResultStore, scanIDs: [String: Int64], catalog: Catalog, asOf: CalendarDate) {
-        self.index = index
+    private init(_ loaded: Loaded, store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessmentFile: OrganisationAssessment?) {
+        state = Mutex(State(loaded: loaded))
         self.store = store
-        self.scanIDs = scanIDs
         self.catalog = catalog
         self.asOf = asOf
+        self.assessmentFile = assessmentFile
     }
+
+    /// What is loaded now.
+    var loaded: Loaded { state.withLock { $0.loaded } }
+    var index: InMemoryDataSource { loaded.index }
 
     static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate,
                      assessment: OrganisationAssessment?) async throws -> StoreDashboardSource {
+        let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment, version: 0)
+        return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment)
+    }
+
+    private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
+                             version: Int) async throws -> Loaded {
+        // Read first: whatever is written during the load makes the next check differ, and loads again.
+        let revision = try await store.revision()
         var assessment = assessment
         if assessment == nil { assessment = try await storedAssessment(store) }
         var verdicts = VerdictMemo(catalog: catalog, asOf: asOf)
@@ -55,10 +89,36 @@ final class StoreDashboardSource: DashboardDataSource {
             scanIDs[summary.name] = summary.id
         }
         let index = InMemoryDataSource(scans: consume scans, assessment: assessment)
-        return StoreDashboardSource(index: index, store: store, scanIDs: scanIDs, catalog: catalog, asOf: asOf)
+        return Loaded(index: index, scanIDs: scanIDs, revision: revision, version: version)
     }
 
-    func dataVersion() async throws -> Int { try await index.dataVersion() }
+    /// The loaded version; when the store has changed since, starts loading it again (once at a time).
+    func dataVersion() async throws -> Int {
+        let revision = try await store.revision()
+        return state.withLock { state in
+            if revision != state.loaded.revision && state.reload == nil {
+                let version = state.loaded.version + 1
+                state.reload = Task { await self.reload(version: version) }
+            }
+            return state.loaded.version
+        }
+    }
+
+    /// Loads the store again and puts the new index in place. A failed load keeps the loaded data
+    /// (the next ``dataVersion()`` tries again).
+    private func reload(version: Int) async {
+        let loaded = try? await Self.load(store, catalog: catalog, asOf: asOf, assessment: assessmentFile, version: version)
+        state.withLock { state in
+            if let loaded { state.loaded = loaded }
+            state.reload = nil
+        }
+    }
+
+    /// Waits for the load under way, if any (tests).
+    func reloaded() async {
+        await state.withLock { $0.reload }?.value
+    }
+
     func scans() async throws -> [ExScopeDashboard.ScanSummary] { try await index.scans() }
     func overview(scan: String?, finding: String, minConfidence: HostProfile.Confidence) async throws -> Overview {
         try await index.overview(scan: scan, finding: finding, minConfidence: minConfidence)
@@ -71,7 +131,10 @@ final class StoreDashboardSource: DashboardDataSource {
 
     /// The indexed host, with its full record read from the store.
     func host(scan: String?, address: String, port: Int) async throws -> ExScopeDashboard.HostDetail? {
-        guard var detail = try await index.host(scan: scan, address: address, port: port), let id = scanIDs[detail.scan] else { return nil }
+        let loaded = loaded
+        guard var detail = try await loaded.index.host(scan: scan, address: address, port: port), let id = loaded.scanIDs[detail.scan] else {
+            return nil
+        }
         let indexed = detail.record
         // The unique (scan, target key) index finds the one row.
         let rows = try await store.rows(SQLQuery("""
