@@ -69,6 +69,15 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         #expect(asn.rows.first?.detail == "Example DE")
         let findings = try await store.report(ReportRequest(by: .finding, status: .vulnerable, findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
         #expect(counts(findings) == [HybridFinding.id: 3])
+        // A named finding filters the total and every group (the filter's verdicts and each id's are separate lists).
+        let notAffected = try await store.report(ReportRequest(by: .country, finding: "CVE-2021-26855", status: .notAffected))
+        #expect(counts(notAffected) == ["US": 1, "DE": 2, "private": 1] && notAffected.total == 4)
+        let patched = try await store.report(ReportRequest(by: .finding, finding: HybridFinding.id, status: .patched,
+                                                           findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
+        #expect(counts(patched) == [HybridFinding.id: 1] && patched.total == 1)
+        let named = try await store.report(ReportRequest(by: .finding, finding: "CVE-2021-26855", status: .notAffected,
+                                                         findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
+        #expect(counts(named) == ["CVE-2021-26855": 4] && named.total == 4)
     }
 
     @Test func hostsPageFiltersAndPagesInAddressOrder() async throws {
