@@ -266,3 +266,29 @@ struct ListFeed: ResultFeed {
         #expect(rows.allSatisfy { $0.text(2) == "CU99" })
     }
 }
+
+@Suite struct ResultRowTests {
+    /// The target key, address sort key and finding lists are made in `init` (where Swift runs no
+    /// property observers) and again by the observers whenever their fields change afterwards.
+    @Test func derivedColumnsFollowTheirFieldsWhenTheRowChangesAfterItIsMade() throws {
+        var changed = row("20.0.0.1", country: "US")
+        changed.ip = "2001:db8::1"
+        #expect(changed.targetKey == "2001:db8::1|443|")
+        changed.port = 8443
+        let made = row("2001:db8::1", port: 8443, country: "US")
+        #expect(changed.targetKey == made.targetKey && changed.ipSort == made.ipSort)
+        #expect(changed.targetKey == "2001:db8::1|8443|" && changed.ipSort.hasPrefix("6"))
+        changed.ip = nil
+        changed.hostname = "mail.example"
+        #expect(changed.targetKey == "|8443|mail.example" && changed.ipSort == "zmail.example")
+
+        changed.verdict.findings = ["CVE-2021-26855": "patched", HybridFinding.id: "vulnerable"]
+        #expect(changed.verdict.lists.vulnerable == " \(HybridFinding.id) " && changed.verdict.lists.patched == " CVE-2021-26855 ")
+        #expect(changed.verdict.lists.notAffected.isEmpty)
+        // `judge` sets the findings of a row it has made.
+        let judged = VerdictRow.judge(build: "15.2.1544.11", detected: true, exchangeOnline: false, catalog: try Catalog.bundled(),
+                                      asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        #expect(judged.lists.vulnerable.contains(" \(HybridFinding.id) "))
+        #expect(judged.lists == FindingLists(judged.findings))
+    }
+}
