@@ -75,14 +75,12 @@ final class StoreDashboardSource: DashboardDataSource {
             locations.reserveCapacity(summary.results)
             // One query per scan, its rows handed over as they are read: no page of rows is held.
             try await store.forEachRow(SQLQuery("""
-                SELECT o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
-                    o.anomalies, o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate,
-                    v.not_affected
-                FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
+                SELECT \(StoredResult.columns) FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
                 WHERE o.scan_id = ? ORDER BY o.id
                 """, [.int(summary.id)])) { row in
-                records.append(verdicts.record(row))
-                locations.append(row.text(10) != nil || row.int(11) != nil ? verdicts.location(code: row.text(10), asn: row.int(11), asName: row.text(12)) : nil)
+                let result = StoredResult(row)
+                records.append(verdicts.record(result))
+                locations.append(result.isLocated ? verdicts.location(code: result.country, asn: result.asn, asName: result.asOrganization) : nil)
             }
             let label = summary.source == "synthetic" || summary.name.contains("synthetic") ? "\(summary.name) (synthetic)" : nil
             scans.append(.init(name: summary.name, label: label, records: records, locations: locations))
@@ -200,27 +198,27 @@ struct VerdictMemo {
         self.asOf = asOf
     }
 
-    /// The index record of one row of the load query: no evidence, identity, certificate or requests.
-    mutating func record(_ row: SQLRow) -> ScanRecord {
-        var record = ScanRecord(address: nil, port: row.int(1) ?? 0, hostname: row.text(2), timestamp: row.text(3) ?? "", durationMs: 0,
-                                status: ScanStatus(rawValue: row.text(4) ?? "") ?? .protocolError, error: nil,
+    /// The index record of one stored result: no evidence, identity, certificate or requests.
+    mutating func record(_ result: StoredResult) -> ScanRecord {
+        var record = ScanRecord(address: nil, port: result.port, hostname: result.hostname, timestamp: result.observedAt, durationMs: 0,
+                                status: ScanStatus(rawValue: result.status) ?? .protocolError, error: nil,
                                 evidence: HostEvidence(responses: []), profile: nil, asOf: asOf, catalogDate: catalog.date)
-        record.ip = row.text(0)
-        let detected = row.int(5) == 1, online = row.int(6) == 1
-        let anomalies = (row.text(9) ?? "").split(separator: " ").compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
+        record.ip = result.ip
+        let detected = result.detected, online = result.exchangeOnline
+        let anomalies = result.anomalies.compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
         // The scanner makes a fingerprint for every host that answered.
         if record.status == .success || detected || online {
-            record.exchange = .init(detected: detected, confidence: StoreStatements.confidence(rank: row.int(7)), exchangeOnline: online,
+            record.exchange = .init(detected: detected, confidence: result.confidence, exchangeOnline: online,
                                     anomalies: anomalies.map { .init(code: $0, text: "") }, signals: [], candidates: [])
         }
-        record.build = row.text(8)
+        record.build = result.build
         if detected, !online, let build = record.build, let report = report(build) {
             StoreDashboardSource.apply(report, to: &record)
         } else {
-            record.product = row.text(13)
-            record.cu = row.text(14)
-            record.update = row.text(15)
-            record.findings = findings(vulnerable: row.text(16), patched: row.text(17), indeterminate: row.text(18), notAffected: row.text(19))
+            record.product = result.product
+            record.cu = result.cu
+            record.update = result.update
+            record.findings = findings(result)
         }
         return record
     }
@@ -240,14 +238,11 @@ struct VerdictMemo {
         return report
     }
 
-    /// The stored ' ID ID ' lists as findings.
-    private mutating func findings(vulnerable: String?, patched: String?, indeterminate: String?, notAffected: String?) -> [Finding] {
-        let key = [vulnerable, patched, indeterminate, notAffected]
+    /// The verdict's stored findings, made once per distinct set of lists.
+    private mutating func findings(_ result: StoredResult) -> [Finding] {
+        let key = result.findingLists
         if let known = storedFindings[key] { return known }
-        let lists = [(vulnerable, FindingStatus.vulnerable), (patched, .patched), (indeterminate, .indeterminate), (notAffected, .notAffected)]
-        let made = lists.flatMap { list, status in
-            (list ?? "").split(separator: " ").map { Finding(id: String($0), status: status, fixedIn: nil, reason: "") }
-        }
+        let made = FindingLists.findings(key).map { Finding(id: String($0.id), status: $0.status, fixedIn: nil, reason: "") }
         storedFindings[key] = made
         return made
     }
