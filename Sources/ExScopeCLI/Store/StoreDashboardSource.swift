@@ -91,10 +91,11 @@ final class StoreDashboardSource: DashboardDataSource {
     }
 
     /// The loaded version; when the store has changed since, starts loading it again (once at a time).
+    /// A store that cannot be read just now (a lost PostgreSQL connection) leaves the loaded data in use.
     func dataVersion() async throws -> Int {
-        let revision = try await store.revision()
+        let revision = try? await store.revision()
         return state.withLock { state in
-            if revision != state.loaded.revision && state.reload == nil {
+            if let revision, revision != state.loaded.revision, state.reload == nil {
                 let version = state.loaded.version + 1
                 state.reload = Task { await self.reload(version: version) }
             }
