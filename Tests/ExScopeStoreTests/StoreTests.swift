@@ -292,3 +292,30 @@ struct ListFeed: ResultFeed {
         #expect(judged.lists == FindingLists(judged.findings))
     }
 }
+
+@Suite struct StoreRevisionTests {
+    /// What a long-running reader (`exscope serve`) sees change, and what it does not.
+    @Test func theRevisionChangesWhenAScanIsAddedEndsOrGrowsAndWhenAnAssessmentIsStored() async throws {
+        let store = try SQLiteStore(path: nil)
+        var last = try await store.revision()
+        func changed() async throws -> Bool {
+            let now = try await store.revision()
+            defer { last = now }
+            return now != last
+        }
+        let id = try await store.openScan(ScanInfo(name: "running", startedAt: "2026-11-01T00:00:00Z"))
+        #expect(try await changed())
+        try await store.record([row("20.0.0.1", country: "US")], scan: id)
+        #expect(try await !changed())  // a running scan's batches
+        try await store.closeScan(id, endedAt: "2026-11-01T01:00:00Z")
+        #expect(try await changed())
+        try await store.record([row("20.0.0.2", country: "US")], scan: id)
+        #expect(try await changed())  // results added to an ended scan (an import into it)
+        _ = try await store.reassess(scan: nil, catalog: try Catalog.bundled(), asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        #expect(try await !changed())
+        _ = try await store.saveAssessment(try stored(try sampleReport(now: "2026-11-27T12:00:00Z")))
+        #expect(try await changed())
+        #expect(try await store.deleteScan(named: "running"))
+        #expect(try await changed())
+    }
+}
