@@ -33,6 +33,8 @@ final class StoreDashboardSource: DashboardDataSource {
         var loaded: Loaded
         /// The load under way, if any.
         var reload: Task<Void, Never>?
+        /// When the revision was last read.
+        var checked: ContinuousClock.Instant?
     }
 
     let store: any ResultStore
@@ -40,24 +42,30 @@ final class StoreDashboardSource: DashboardDataSource {
     let asOf: CalendarDate
     /// The assessment given on the command line; nil to use the latest stored one.
     let assessmentFile: OrganisationAssessment?
+    /// The revision is read at most this often: a query on every request would cost the cached
+    /// pages most of their speed (about a third of the requests per second).
+    let checkInterval: Duration
     private let state: Mutex<State>
 
-    private init(_ loaded: Loaded, store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessmentFile: OrganisationAssessment?) {
+    private init(_ loaded: Loaded, store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessmentFile: OrganisationAssessment?,
+                 checkInterval: Duration) {
         state = Mutex(State(loaded: loaded))
         self.store = store
         self.catalog = catalog
         self.asOf = asOf
         self.assessmentFile = assessmentFile
+        self.checkInterval = checkInterval
     }
 
     /// What is loaded now.
     var loaded: Loaded { state.withLock { $0.loaded } }
     var index: InMemoryDataSource { loaded.index }
 
-    static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate,
-                     assessment: OrganisationAssessment?) async throws -> StoreDashboardSource {
+    /// - Parameter checkInterval: how often at most ``dataVersion()`` reads the store's revision.
+    static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
+                     checkInterval: Duration = .seconds(1)) async throws -> StoreDashboardSource {
         let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment, version: 0)
-        return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment)
+        return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment, checkInterval: checkInterval)
     }
 
     private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
@@ -90,10 +98,17 @@ final class StoreDashboardSource: DashboardDataSource {
         return Loaded(index: index, scanIDs: scanIDs, revision: revision, version: version)
     }
 
-    /// The loaded version; when the store has changed since, starts loading it again (once at a time).
+    /// The loaded version. At most once per ``checkInterval``, and not while a load is under way, it
+    /// reads the store's revision; when the store has changed, it starts loading it again.
     /// A store that cannot be read just now (a lost PostgreSQL connection) leaves the loaded data in use.
     func dataVersion() async throws -> Int {
-        let revision = try? await store.revision()
+        let now = ContinuousClock.now
+        let due = state.withLock { state in
+            guard state.reload == nil, state.checked.map({ now - $0 >= checkInterval }) ?? true else { return false }
+            state.checked = now
+            return true
+        }
+        let revision = due ? try? await store.revision() : nil
         return state.withLock { state in
             if let revision, revision != state.loaded.revision, state.reload == nil {
                 let version = state.loaded.version + 1
