@@ -164,7 +164,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "ExScopeCLITests", dependencies: ["ExScopeCLI", "exscope", "ExScopeTesting"]),
+        .testTarget(name: "ExScopeCLITests", dependencies: [
+            "ExScopeCLI", "exscope", "ExScopeTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(
             name: "ExScopeGraphTests",
             dependencies: ["ExScopeGraph", "ExScopeCore", "ExScopeTesting", "ExScopeCLI", "exscope"]

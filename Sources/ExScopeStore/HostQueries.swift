@@ -102,21 +102,58 @@ public struct HostDetail: Sendable, Codable {
     public var raw: String
 }
 
+/// A stored result read from the columns ``columns`` lists, placed first in a statement: the one
+/// decoding of the observation and verdict columns, used by the hosts queries and the dashboard's
+/// loader. A statement's own columns follow from position ``count``.
+public struct StoredResult {
+    public static let columns = """
+        o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build, o.anomalies,
+        o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate, v.not_affected
+        """
+    public static let count = 20
+
+    /// The row; the statement's own columns are read from it at ``count`` and after.
+    public let row: SQLRow
+
+    @inlinable public init(_ row: SQLRow) { self.row = row }
+
+    @inlinable public var ip: String? { row.text(0) }
+    @inlinable public var port: Int { row.int(1) ?? 0 }
+    @inlinable public var hostname: String? { row.text(2) }
+    @inlinable public var observedAt: String { row.text(3) ?? "" }
+    /// The scan status, e.g. `success`.
+    @inlinable public var status: String { row.text(4) ?? "" }
+    @inlinable public var detected: Bool { row.int(5) == 1 }
+    @inlinable public var exchangeOnline: Bool { row.int(6) == 1 }
+    @inlinable public var confidence: HostProfile.Confidence { StoreStatements.confidence(rank: row.int(7)) }
+    @inlinable public var build: String? { row.text(8) }
+    /// The anomaly codes.
+    @inlinable public var anomalies: [Substring] { (row.text(9) ?? "").split(separator: " ") }
+    /// An ISO country code or an address class; nil when unknown.
+    @inlinable public var country: String? { row.text(10) }
+    @inlinable public var asn: Int? { row.int(11) }
+    @inlinable public var asOrganization: String? { row.text(12) }
+    /// Whether the address was located (a country or an ASN).
+    @inlinable public var isLocated: Bool { country != nil || asn != nil }
+    @inlinable public var product: String? { row.text(13) }
+    @inlinable public var cu: String? { row.text(14) }
+    @inlinable public var update: String? { row.text(15) }
+    /// The verdict's finding lists as stored, in ``FindingLists/statuses`` order.
+    @inlinable public var findingLists: [String?] { [row.text(16), row.text(17), row.text(18), row.text(19)] }
+    /// The verdict's findings with their statuses.
+    public var findings: [(id: Substring, status: FindingStatus)] { FindingLists.findings(findingLists) }
+}
+
 extension ResultStore {
-    static var summaryColumns: String {
-        """
-        o.id, o.ip, o.port, o.hostname, o.status, o.detected, o.exchange_online, o.confidence, o.build, v.product, v.cu,
-        v.update_name, v.support, v.hybrid_status, o.country, o.asn, o.as_org, o.server_name, o.anomalies, o.observed_at, o.ip_sort
-        """
-    }
+    static var summaryColumns: String { StoredResult.columns + ", o.id, v.support, v.hybrid_status, o.server_name, o.ip_sort" }
 
     static func summary(_ row: SQLRow) -> HostSummary {
-        HostSummary(id: Int64(row.int(0) ?? 0), ip: row.text(1), port: row.int(2) ?? 0, hostname: row.text(3), status: row.text(4) ?? "",
-                           detected: row.int(5) == 1, exchangeOnline: row.int(6) == 1,
-                           confidence: StoreStatements.confidence(rank: row.int(7)).rawValue, build: row.text(8), product: row.text(9),
-                           cu: row.text(10), update: row.text(11), support: row.text(12), hybridStatus: row.text(13),
-                           country: row.text(14), asn: row.int(15), asOrganization: row.text(16), serverName: row.text(17),
-                           anomalies: (row.text(18) ?? "").split(separator: " ").map(String.init), observedAt: row.text(19) ?? "")
+        let result = StoredResult(row), own = StoredResult.count
+        return HostSummary(id: Int64(row.int(own) ?? 0), ip: result.ip, port: result.port, hostname: result.hostname, status: result.status,
+                           detected: result.detected, exchangeOnline: result.exchangeOnline, confidence: result.confidence.rawValue,
+                           build: result.build, product: result.product, cu: result.cu, update: result.update, support: row.text(own + 1),
+                           hybridStatus: row.text(own + 2), country: result.country, asn: result.asn, asOrganization: result.asOrganization,
+                           serverName: row.text(own + 3), anomalies: result.anomalies.map(String.init), observedAt: result.observedAt)
     }
 
     /// One page of hosts, in address order, after `cursor`.
@@ -150,25 +187,24 @@ extension ResultStore {
             """
         let found = try await rows(SQLQuery(sql, arguments))
         let page = found.prefix(limit)
-        let next = found.count > limit ? page.last.map { HostCursor(ipSort: $0.text(20) ?? "", id: Int64($0.int(0) ?? 0)) } : nil
+        let own = StoredResult.count
+        let next = found.count > limit ? page.last.map { HostCursor(ipSort: $0.text(own + 4) ?? "", id: Int64($0.int(own) ?? 0)) } : nil
         return HostPage(hosts: page.map(Self.summary), next: next)
     }
 
     /// One host's full record by its id.
     public func host(id: Int64) async throws -> HostDetail? {
         let sql = """
-            SELECT \(Self.summaryColumns), s.name, v.vulnerable, v.patched, v.indeterminate, v.not_affected, v.verdict_note, v.as_of,
-                v.catalog_date, o.hybrid_likely, o.tenant_id, r.raw
+            SELECT \(Self.summaryColumns), s.name, v.verdict_note, v.as_of, v.catalog_date, o.hybrid_likely, o.tenant_id, r.raw
             FROM observation o JOIN verdict v ON v.observation_id = o.id JOIN scan s ON s.id = o.scan_id
             LEFT JOIN observation_raw r ON r.observation_id = o.id WHERE o.id = ?
             """
         guard let row = try await rows(SQLQuery(sql, [.int(id)])).first else { return nil }
         var findings: [String: String] = [:]
-        for (offset, status) in ["vulnerable", "patched", "indeterminate", "not-affected"].enumerated() {
-            for id in (row.text(22 + offset) ?? "").split(separator: " ") { findings[String(id)] = status }
-        }
-        return HostDetail(summary: Self.summary(row), scan: row.text(21) ?? "", findings: findings, verdictNote: row.text(26),
-                          verdictAsOf: row.text(27), verdictCatalogDate: row.text(28), hybridLikely: row.int(29) == 1,
-                          tenantId: row.text(30), raw: row.text(31) ?? "")
+        for finding in StoredResult(row).findings { findings[String(finding.id)] = finding.status.rawValue }
+        let own = StoredResult.count + 5
+        return HostDetail(summary: Self.summary(row), scan: row.text(own) ?? "", findings: findings, verdictNote: row.text(own + 1),
+                          verdictAsOf: row.text(own + 2), verdictCatalogDate: row.text(own + 3), hybridLikely: row.int(own + 4) == 1,
+                          tenantId: row.text(own + 5), raw: row.text(own + 6) ?? "")
     }
 }

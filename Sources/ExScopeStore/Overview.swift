@@ -95,11 +95,9 @@ extension ResultStore {
         var seen: [String: Set<String>] = [:]
         for row in lists {
             let host = row.text(0) ?? ""
-            for (offset, status) in ["vulnerable", "patched", "indeterminate", "not-affected"].enumerated() {
-                for id in (row.text(1 + offset) ?? "").split(separator: " ") {
-                    let key = "\(id)|\(status)"
-                    if seen[key, default: []].insert(host).inserted { findings[String(id), default: [:]][status, default: 0] += 1 }
-                }
+            for (id, status) in FindingLists.findings([row.text(1), row.text(2), row.text(3), row.text(4)]) {
+                let key = "\(id)|\(status.rawValue)"
+                if seen[key, default: []].insert(host).inserted { findings[String(id), default: [:]][status.rawValue, default: 0] += 1 }
             }
         }
         let statuses = try await rows(SQLQuery("SELECT status, COUNT(*) FROM observation WHERE scan_id = ? GROUP BY status ORDER BY 2 DESC",

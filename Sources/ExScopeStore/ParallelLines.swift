@@ -31,7 +31,8 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
     // Used by the consumer only.
     private var scheduled = 0
     private var scheduledEnd = 0
-    private var delivered = 0
+    /// How many chunks ``next()`` has handed back so far.
+    private(set) var delivered = 0
     private var lineBase = 0
     private var current: [Element] = []
     private var position = 0

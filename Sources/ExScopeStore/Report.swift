@@ -135,29 +135,48 @@ extension ResultStore {
     public func report(_ request: ReportRequest) async throws -> Report {
         let scan = try await resolveScan(request.scan)
         let hostKey = request.dedupe == .ip ? "COALESCE(o.ip, o.hostname)" : "o.server_key"
+        var arguments: [SQLValue] = []
+        var with = ""
         var filter = "o.scan_id = ? AND o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ?"
-        var arguments: [SQLValue] = [.int(scan.id), .of(StoreStatements.confidenceRank(request.minConfidence))]
         if let (finding, status) = request.filter {
-            filter += Self.verdictFilter(scan: scan.id, finding, status, arguments: &arguments)
+            // The matching verdicts are read once, for the total and every group.
+            let condition = Self.verdictCondition(scan: scan.id, finding, status, arguments: &arguments)
+            with = "WITH matched AS MATERIALIZED (SELECT v.observation_id FROM verdict v WHERE \(condition)) "
+            filter += " AND o.id IN (SELECT observation_id FROM matched)"
         }
+        let filterArguments: [SQLValue] = [.int(scan.id), .of(StoreStatements.confidenceRank(request.minConfidence))]
         let hosts = "COUNT(DISTINCT \(hostKey)) FROM observation o"
-        let total = try await rows(SQLQuery("SELECT \(hosts) WHERE \(filter)", arguments)).first?.int(0) ?? 0
-        var groups: [ReportRow] = []
+        // One statement: the total (marked 0), then the groups (marked 1, or for `--by finding` 1 + the id's position).
+        var parts = ["SELECT 0, NULL, NULL, \(hosts) WHERE \(filter)"]
+        arguments += filterArguments
+        let status = request.status ?? .vulnerable
         if request.by == .finding {
-            let status = request.status ?? .vulnerable
-            for id in request.findingIDs {
-                var findingArguments = arguments
-                let condition = Self.verdictFilter(scan: scan.id, id, status, arguments: &findingArguments)
-                let count = try await rows(SQLQuery("SELECT \(hosts) WHERE \(filter)\(condition)", findingArguments)).first?.int(0) ?? 0
-                if count > 0 { groups.append(ReportRow(key: id, detail: status.rawValue, count: count, share: 0)) }
+            for (position, id) in request.findingIDs.enumerated() {
+                var findingArguments: [SQLValue] = []
+                let condition = Self.verdictCondition(scan: scan.id, id, status, arguments: &findingArguments)
+                parts.append("""
+                    SELECT \(position + 1), NULL, NULL, \(hosts) WHERE \(filter)
+                        AND o.id IN (SELECT v.observation_id FROM verdict v WHERE \(condition))
+                    """)
+                arguments += filterArguments + findingArguments
             }
         } else {
             let (key, detail) = Self.groupExpression(request.by)
             // Every observation has a verdict row; it is read only when the group is a verdict column.
             let join = [.product, .cu, .support].contains(request.by) ? " JOIN verdict v ON v.observation_id = o.id" : ""
-            let sql = "SELECT \(key) AS k, \(detail ?? "NULL"), \(hosts)\(join) WHERE \(filter) GROUP BY \(key)"
-            groups = try await rows(SQLQuery(sql, arguments)).map { row in
-                ReportRow(key: row.text(0), detail: row.text(1), count: row.int(2) ?? 0, share: 0)
+            parts.append("SELECT 1, \(key) AS k, \(detail ?? "NULL"), \(hosts)\(join) WHERE \(filter) GROUP BY \(key)")
+            arguments += filterArguments
+        }
+        var total = 0
+        var groups: [ReportRow] = []
+        for row in try await rows(SQLQuery(with + parts.joined(separator: " UNION ALL "), arguments)) {
+            let marker = row.int(0) ?? 0, count = row.int(3) ?? 0
+            if marker == 0 {
+                total = count
+            } else if request.by != .finding {
+                groups.append(ReportRow(key: row.text(1), detail: row.text(2), count: count, share: 0))
+            } else if count > 0 {
+                groups.append(ReportRow(key: request.findingIDs[marker - 1], detail: status.rawValue, count: count, share: 0))
             }
         }
         groups.sort { $0.count != $1.count ? $0.count > $1.count : ($0.key ?? "\u{10FFFF}") < ($1.key ?? "\u{10FFFF}") }
@@ -194,13 +213,13 @@ extension ResultStore {
         }
     }
 
-    /// The condition that a result's verdict has `finding` in `status`. The matching verdicts' ids are
-    /// read once (for CVE-2025-53786 from the verdict_hybrid index alone) instead of looking up the
-    /// verdict of every result.
-    static func verdictFilter(scan: Int64, _ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
+    /// The condition that a verdict of the scan has `finding` in `status`, for
+    /// `o.id IN (SELECT v.observation_id FROM verdict v WHERE …)`: the matching verdicts' ids are read
+    /// once (for CVE-2025-53786 from the verdict_hybrid index alone) instead of looking up the verdict
+    /// of every result.
+    static func verdictCondition(scan: Int64, _ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
         arguments.append(.int(scan))
-        let condition = findingCondition(finding, status, arguments: &arguments)
-        return " AND o.id IN (SELECT v.observation_id FROM verdict v WHERE v.scan_id = ? AND \(condition))"
+        return "v.scan_id = ? AND " + findingCondition(finding, status, arguments: &arguments)
     }
 
     /// The condition that a verdict has `finding` in `status`: CVE-2025-53786 has its own column.

@@ -167,6 +167,14 @@ public struct FindingLists: Sendable, Hashable {
     private static func add(_ id: String, to list: inout String) {
         list += list.isEmpty ? " \(id) " : "\(id) "
     }
+
+    /// The statuses of the stored lists, in their column order (`vulnerable`, `patched`, `indeterminate`, `not_affected`).
+    public static let statuses: [FindingStatus] = [.vulnerable, .patched, .indeterminate, .notAffected]
+
+    /// Every finding id of stored lists (in ``statuses`` order; nil reads as empty) with its status.
+    public static func findings(_ lists: [String?]) -> [(id: Substring, status: FindingStatus)] {
+        zip(lists, statuses).flatMap { list, status in (list ?? "").split(separator: " ").map { ($0, status) } }
+    }
 }
 
 extension ResultRow {

@@ -4,6 +4,8 @@ import ExScopeDashboard
 import ExScopeStore
 import ExScopeTesting
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// The dashboard's data read from a SQLite store: the synthetic August 2025 scan comes back with its
@@ -39,6 +41,66 @@ import Testing
         #expect(detail.record.finding("CVE-2025-53786") == .vulnerable)
         #expect(detail.location?.countryCode == "DE")
         #expect(try await source.host(scan: nil, address: "192.0.2.1", port: 443) == nil)
+        try await store.close()
+    }
+
+    /// A store holding the first of two weekly scans, a source over it, and a way to import the second
+    /// (as another process would).
+    static func firstWeek(checkInterval: Duration) async throws
+        -> (fixture: SyntheticScan, store: SQLiteStore, source: StoreDashboardSource, importSecond: @Sendable () async -> Int32) {
+        let (fixture, first, second) = try StoreWorkflowTests.scans()
+        @Sendable func importing(_ file: URL) async -> Int32 {
+            await ExScope.run(arguments: ["import", file.path, "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path])
+        }
+        #expect(await importing(first) == 0)
+        let store = try SQLiteStore(path: fixture.store)
+        let source = try await StoreDashboardSource.load(store, catalog: try Catalog.bundled(), asOf: asOf, assessment: nil,
+                                                         checkInterval: checkInterval)
+        return (fixture, store, source, { await importing(second) })
+    }
+
+    /// `exscope serve` while another process imports a scan: the pages already rendered keep being
+    /// served while the store is loaded again, then the new scan is on them.
+    @Test func aScanImportedWhileTheDashboardRunsIsServed() async throws {
+        // The revision is read on every request (serve reads it at most once a second).
+        let (fixture, store, source, importSecond) = try await Self.firstWeek(checkInterval: .zero)
+        defer { fixture.remove() }
+        let app = Application(router: try Dashboard(source: source).router())
+        try await app.test(.router) { client in
+            func page(_ uri: String) async throws -> String {
+                try await client.execute(uri: uri, method: .get) { String(buffer: $0.body) }
+            }
+            let before = try await page("/scans")
+            #expect(before.contains("week-1") && !before.contains("week-2"))
+            // Asked again with nothing written: no new load.
+            _ = try await page("/scans")
+            await source.reloaded()
+            #expect(source.loaded.version == 0)
+
+            #expect(await importSecond() == 0)
+            // This request sees the change and starts loading; it is answered from what is loaded.
+            #expect(try await page("/scans") == before)
+            await source.reloaded()
+            #expect(source.loaded.version == 1)
+            #expect(try await page("/scans").contains("week-2"))
+            #expect(try await page("/api/overview?scan=week-2").contains("\"exchangeHosts\""))
+            // A store that cannot be read leaves the loaded data in use.
+            try await store.close()
+            #expect(try await source.dataVersion() == 1)
+            #expect(try await page("/api/scans").contains("week-2"))
+        }
+    }
+
+    /// The revision is read at most once per interval: a change within it waits for the next check.
+    @Test func theStoreIsAskedAtMostOncePerInterval() async throws {
+        let (fixture, store, source, importSecond) = try await Self.firstWeek(checkInterval: .seconds(3600))
+        defer { fixture.remove() }
+        #expect(try await source.dataVersion() == 0)  // the first check
+        #expect(await importSecond() == 0)
+        #expect(try await source.dataVersion() == 0)
+        await source.reloaded()
+        #expect(source.loaded.version == 0)
+        #expect(try await source.scans().map(\.name) == ["week-1"])
         try await store.close()
     }
 }

@@ -111,7 +111,7 @@ final class SwappableSource: DashboardDataSource {
 
     @Test func theCacheIsBoundedByEntriesAndBytesOldestFirst() async throws {
         let cache = ResponseCache(maxEntries: 2, maxBytes: 10)
-        func key(_ path: String) -> ResponseCache.Key { .init(path: path, query: [:], signedIn: false) }
+        func key(_ path: String) -> ResponseCache.Key { .init(path: path, query: [:]) }
         func put(_ path: String, _ text: String) async throws -> String {
             String(buffer: try await cache.answer(key(path), version: 1) { .html(text) }.body)
         }

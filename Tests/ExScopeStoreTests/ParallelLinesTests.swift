@@ -1,4 +1,4 @@
-import ExScopeStore
+@testable import ExScopeStore
 import Foundation
 import Testing
 
@@ -12,8 +12,9 @@ final class Lines {
     deinit { bytes.deallocate() }
 }
 
-/// Reads every element a `ParallelLines` over `text` yields, parsing each line as an integer.
-func readAll(_ text: String, chunkBytes: Int) throws -> [Int] {
+/// Reads every element a `ParallelLines` over `text` yields, parsing each line as an integer, and
+/// how many chunks it was cut into.
+func readAll(_ text: String, chunkBytes: Int) throws -> (numbers: [Int], chunks: Int) {
     let lines = Lines(text)
     let reader = ParallelLines<Int>(bytes: UnsafeRawBufferPointer(lines.bytes), owner: lines, chunkBytes: chunkBytes) { line in
         let text = String(decoding: line, as: UTF8.self)
@@ -23,22 +24,32 @@ func readAll(_ text: String, chunkBytes: Int) throws -> [Int] {
     }
     var result: [Int] = []
     while let number = try reader.next() { result.append(number) }
-    return result
+    return (result, reader.delivered)
 }
 
 @Suite struct ParallelLinesTests {
-    @Test(arguments: [1, 7, 64, 1 << 20])
+    /// Chunk sizes from one byte to a few kilobytes: each cuts the texts below into several chunks
+    /// (the tests check it), so lines meet chunk boundaries at every size.
+    static let chunkSizes = [1, 7, 64, 4096]
+
+    @Test(arguments: chunkSizes)
     func handsBackEveryLineInOrderWhateverTheChunkSize(chunkBytes: Int) throws {
         let numbers = Array(0..<5_000)
         let text = numbers.map(String.init).joined(separator: "\n") + "\n\n"
-        #expect(try readAll(text, chunkBytes: chunkBytes) == numbers)
-        #expect(try readAll("1\n2", chunkBytes: chunkBytes) == [1, 2])
-        #expect(try readAll("", chunkBytes: chunkBytes) == [])
+        let read = try readAll(text, chunkBytes: chunkBytes)
+        #expect(read.numbers == numbers)
+        #expect(read.chunks >= 5)
+        #expect(try readAll("1\n2", chunkBytes: chunkBytes).numbers == [1, 2])
+        #expect(try readAll("", chunkBytes: chunkBytes).numbers == [])
     }
 
-    @Test(arguments: [1, 7, 64, 1 << 20])
+    @Test(arguments: chunkSizes)
     func namesTheFirstBadLineEvenWhenLaterChunksFailToo(chunkBytes: Int) throws {
         var lines = (1...3_000).map(String.init)
+        // The bad lines below are in different chunks: the text before each spans at least one chunk more.
+        let before = { (line: Int) in lines[..<line].joined(separator: "\n") }
+        #expect(try readAll(before(1_234), chunkBytes: chunkBytes).chunks >= 2)
+        #expect(try readAll(before(2_500), chunkBytes: chunkBytes).chunks > (try readAll(before(1_234), chunkBytes: chunkBytes).chunks))
         lines[1_234] = "x"      // line 1,235
         lines[2_500] = "y"      // a later failure, decoded first or not
         lines.insert("", at: 10) // blank lines count as lines

@@ -69,6 +69,15 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         #expect(asn.rows.first?.detail == "Example DE")
         let findings = try await store.report(ReportRequest(by: .finding, status: .vulnerable, findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
         #expect(counts(findings) == [HybridFinding.id: 3])
+        // A named finding filters the total and every group (the filter's verdicts and each id's are separate lists).
+        let notAffected = try await store.report(ReportRequest(by: .country, finding: "CVE-2021-26855", status: .notAffected))
+        #expect(counts(notAffected) == ["US": 1, "DE": 2, "private": 1] && notAffected.total == 4)
+        let patched = try await store.report(ReportRequest(by: .finding, finding: HybridFinding.id, status: .patched,
+                                                           findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
+        #expect(counts(patched) == [HybridFinding.id: 1] && patched.total == 1)
+        let named = try await store.report(ReportRequest(by: .finding, finding: "CVE-2021-26855", status: .notAffected,
+                                                         findingIDs: [HybridFinding.id, "CVE-2021-26855"]))
+        #expect(counts(named) == ["CVE-2021-26855": 4] && named.total == 4)
     }
 
     @Test func hostsPageFiltersAndPagesInAddressOrder() async throws {
@@ -255,5 +264,58 @@ struct ListFeed: ResultFeed {
         #expect(rows.compactMap { $0.int(0) } == ids)
         #expect(rows.map { $0.text(1) } == changed.map(\.raw))
         #expect(rows.allSatisfy { $0.text(2) == "CU99" })
+    }
+}
+
+@Suite struct ResultRowTests {
+    /// The target key, address sort key and finding lists are made in `init` (where Swift runs no
+    /// property observers) and again by the observers whenever their fields change afterwards.
+    @Test func derivedColumnsFollowTheirFieldsWhenTheRowChangesAfterItIsMade() throws {
+        var changed = row("20.0.0.1", country: "US")
+        changed.ip = "2001:db8::1"
+        #expect(changed.targetKey == "2001:db8::1|443|")
+        changed.port = 8443
+        let made = row("2001:db8::1", port: 8443, country: "US")
+        #expect(changed.targetKey == made.targetKey && changed.ipSort == made.ipSort)
+        #expect(changed.targetKey == "2001:db8::1|8443|" && changed.ipSort.hasPrefix("6"))
+        changed.ip = nil
+        changed.hostname = "mail.example"
+        #expect(changed.targetKey == "|8443|mail.example" && changed.ipSort == "zmail.example")
+
+        changed.verdict.findings = ["CVE-2021-26855": "patched", HybridFinding.id: "vulnerable"]
+        #expect(changed.verdict.lists.vulnerable == " \(HybridFinding.id) " && changed.verdict.lists.patched == " CVE-2021-26855 ")
+        #expect(changed.verdict.lists.notAffected.isEmpty)
+        // `judge` sets the findings of a row it has made.
+        let judged = VerdictRow.judge(build: "15.2.1544.11", detected: true, exchangeOnline: false, catalog: try Catalog.bundled(),
+                                      asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        #expect(judged.lists.vulnerable.contains(" \(HybridFinding.id) "))
+        #expect(judged.lists == FindingLists(judged.findings))
+    }
+}
+
+@Suite struct StoreRevisionTests {
+    /// What a long-running reader (`exscope serve`) sees change, and what it does not.
+    @Test func theRevisionChangesWhenAScanIsAddedEndsOrGrowsAndWhenAnAssessmentIsStored() async throws {
+        let store = try SQLiteStore(path: nil)
+        var last = try await store.revision()
+        func changed() async throws -> Bool {
+            let now = try await store.revision()
+            defer { last = now }
+            return now != last
+        }
+        let id = try await store.openScan(ScanInfo(name: "running", startedAt: "2026-11-01T00:00:00Z"))
+        #expect(try await changed())
+        try await store.record([row("20.0.0.1", country: "US")], scan: id)
+        #expect(try await !changed())  // a running scan's batches
+        try await store.closeScan(id, endedAt: "2026-11-01T01:00:00Z")
+        #expect(try await changed())
+        try await store.record([row("20.0.0.2", country: "US")], scan: id)
+        #expect(try await changed())  // results added to an ended scan (an import into it)
+        _ = try await store.reassess(scan: nil, catalog: try Catalog.bundled(), asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        #expect(try await !changed())
+        _ = try await store.saveAssessment(try stored(try sampleReport(now: "2026-11-27T12:00:00Z")))
+        #expect(try await changed())
+        #expect(try await store.deleteScan(named: "running"))
+        #expect(try await changed())
     }
 }

@@ -41,7 +41,7 @@ struct ImportCommand: AsyncParsableCommand {
             options[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         for file in files {
-            let input = file == "-" ? MappedFile(copying: FileHandle.standardInput.readDataToEndOfFile()) : try MappedFile(path: file)
+            let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
             var feed = ImportFeed(input: input, file: file, enricher: enricher)
             do {
                 let first = try feed.peek()

@@ -3,11 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// A file's bytes at a stable address: mapped read-only, or (standard input) copied. Foundation's
-/// `Data(contentsOf:)` on Linux stops short on files past 2 GiB (one `read` returns at most
-/// 0x7ffff000 bytes); mapping has no such limit.
+/// A file's bytes at a stable address: mapped read-only, or (standard input, text made in memory)
+/// held in memory of its own. Foundation's `Data(contentsOf:)` on Linux stops short on files past
+/// 2 GiB (one `read` returns at most 0x7ffff000 bytes); mapping has no such limit.
 final class MappedFile {
     let bytes: UnsafeRawBufferPointer
+    /// The mapped file's descriptor; nil when the bytes were allocated (`malloc`).
     private let descriptor: Int32?
 
     /// - Throws: ``ExScopeFailure`` (bad input) naming the file.
@@ -35,17 +36,53 @@ final class MappedFile {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
-    /// A copy of `data` (standard input).
-    init(copying data: Data) {
+    /// Everything `descriptor` (standard input) gives until its end, read straight into the memory the
+    /// import reads: the bytes are copied once, by `read`.
+    ///
+    /// The buffer starts at 64 MiB, above glibc's largest threshold for serving a block with `mmap`, so
+    /// it is a mapping: pages it does not fill cost no memory, and growing it past that remaps pages
+    /// (`mremap`) rather than copying bytes.
+    /// - Throws: ``ExScopeFailure`` (bad input) naming `name`.
+    init(readingToEnd descriptor: Int32, name: String, capacity initialCapacity: Int = 64 << 20) throws {
+        var capacity = max(1, initialCapacity), count = 0
+        guard var buffer = malloc(capacity) else { throw ExScopeFailure.runFailure("cannot allocate \(capacity) bytes for \(name)") }
+        while true {
+            if count == capacity {
+                guard let grown = realloc(buffer, capacity * 2) else {
+                    free(buffer)
+                    throw ExScopeFailure.runFailure("cannot allocate \(capacity * 2) bytes for \(name)")
+                }
+                buffer = grown
+                capacity *= 2
+            }
+            let got = read(descriptor, buffer + count, capacity - count)
+            if got == 0 { break }
+            if got < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                free(buffer)
+                throw ExScopeFailure.badInput("cannot read \(name): \(reason)")
+            }
+            count += got
+        }
+        self.descriptor = nil
+        bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+    }
+
+    /// A copy of `text`'s UTF-8 bytes.
+    init(copying text: String) {
         descriptor = nil
-        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 1)
-        _ = data.copyBytes(to: copy.bindMemory(to: UInt8.self))
-        bytes = UnsafeRawBufferPointer(copy)
+        var text = text
+        bytes = text.withUTF8 { utf8 in
+            let copy = UnsafeMutableRawBufferPointer(start: malloc(max(1, utf8.count)), count: utf8.count)
+            copy.copyMemory(from: UnsafeRawBufferPointer(utf8))
+            return UnsafeRawBufferPointer(copy)
+        }
     }
 
     deinit {
         guard let descriptor else {
-            bytes.deallocate()
+            free(UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             return
         }
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }

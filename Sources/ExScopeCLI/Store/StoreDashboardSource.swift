@@ -3,6 +3,7 @@ import ExScopeDashboard
 import ExScopeGeo
 import ExScopeStore
 import Foundation
+import Synchronization
 
 /// The dashboard's data from the store: every stored scan, with the verdicts recomputed from the
 /// stored builds by the current catalog (as `reassess` does) and the locations the store recorded
@@ -12,24 +13,65 @@ import Foundation
 /// tables, into the dashboard's in-memory index (no stored record is decoded at start-up). A host's
 /// page reads its full record (evidence, certificate, requests) from the store when it is asked for,
 /// so the store must stay open while the source is used for host pages.
+///
+/// The store may change while the dashboard runs (`scan --store`, `import`, `assess`
+/// in another process): ``dataVersion()`` compares the store's ``StoreRevision`` with the one loaded,
+/// and on a difference loads the store again in the background. Pages keep being answered from the
+/// loaded data meanwhile; the version changes (and the dashboard renders again) once the new index
+/// is in place.
 final class StoreDashboardSource: DashboardDataSource {
-    let index: InMemoryDataSource
-    let store: any ResultStore
-    /// Scan name → the store's scan id.
-    let scanIDs: [String: Int64]
-    let catalog: Catalog
-    let asOf: CalendarDate
-
-    private init(index: InMemoryDataSource, store: any ResultStore, scanIDs: [String: Int64], catalog: Catalog, asOf: CalendarDate) {
-        self.index = index
-        self.store = store
-        self.scanIDs = scanIDs
-        self.catalog = catalog
-        self.asOf = asOf
+    /// One load of the store: its index, the scans' ids, and the revision it was read at.
+    struct Loaded: Sendable {
+        let index: InMemoryDataSource
+        /// Scan name → the store's scan id.
+        let scanIDs: [String: Int64]
+        let revision: StoreRevision
+        let version: Int
     }
 
-    static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate,
-                     assessment: OrganisationAssessment?) async throws -> StoreDashboardSource {
+    private struct State {
+        var loaded: Loaded
+        /// The load under way, if any.
+        var reload: Task<Void, Never>?
+        /// When the revision was last read.
+        var checked: ContinuousClock.Instant?
+    }
+
+    let store: any ResultStore
+    let catalog: Catalog
+    let asOf: CalendarDate
+    /// The assessment given on the command line; nil to use the latest stored one.
+    let assessmentFile: OrganisationAssessment?
+    /// The revision is read at most this often: a query on every request would cost the cached
+    /// pages most of their speed (about a third of the requests per second).
+    let checkInterval: Duration
+    private let state: Mutex<State>
+
+    private init(_ loaded: Loaded, store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessmentFile: OrganisationAssessment?,
+                 checkInterval: Duration) {
+        state = Mutex(State(loaded: loaded))
+        self.store = store
+        self.catalog = catalog
+        self.asOf = asOf
+        self.assessmentFile = assessmentFile
+        self.checkInterval = checkInterval
+    }
+
+    /// What is loaded now.
+    var loaded: Loaded { state.withLock { $0.loaded } }
+    var index: InMemoryDataSource { loaded.index }
+
+    /// - Parameter checkInterval: how often at most ``dataVersion()`` reads the store's revision.
+    static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
+                     checkInterval: Duration = .seconds(1)) async throws -> StoreDashboardSource {
+        let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment, version: 0)
+        return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment, checkInterval: checkInterval)
+    }
+
+    private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
+                             version: Int) async throws -> Loaded {
+        // Read first: whatever is written during the load makes the next check differ, and loads again.
+        let revision = try await store.revision()
         var assessment = assessment
         if assessment == nil { assessment = try await storedAssessment(store) }
         var verdicts = VerdictMemo(catalog: catalog, asOf: asOf)
@@ -41,24 +83,56 @@ final class StoreDashboardSource: DashboardDataSource {
             locations.reserveCapacity(summary.results)
             // One query per scan, its rows handed over as they are read: no page of rows is held.
             try await store.forEachRow(SQLQuery("""
-                SELECT o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build,
-                    o.anomalies, o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate,
-                    v.not_affected
-                FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
+                SELECT \(StoredResult.columns) FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
                 WHERE o.scan_id = ? ORDER BY o.id
                 """, [.int(summary.id)])) { row in
-                records.append(verdicts.record(row))
-                locations.append(row.text(10) != nil || row.int(11) != nil ? verdicts.location(code: row.text(10), asn: row.int(11), asName: row.text(12)) : nil)
+                let result = StoredResult(row)
+                records.append(verdicts.record(result))
+                locations.append(result.isLocated ? verdicts.location(code: result.country, asn: result.asn, asName: result.asOrganization) : nil)
             }
             let label = summary.source == "synthetic" || summary.name.contains("synthetic") ? "\(summary.name) (synthetic)" : nil
             scans.append(.init(name: summary.name, label: label, records: records, locations: locations))
             scanIDs[summary.name] = summary.id
         }
         let index = InMemoryDataSource(scans: consume scans, assessment: assessment)
-        return StoreDashboardSource(index: index, store: store, scanIDs: scanIDs, catalog: catalog, asOf: asOf)
+        return Loaded(index: index, scanIDs: scanIDs, revision: revision, version: version)
     }
 
-    func dataVersion() async throws -> Int { try await index.dataVersion() }
+    /// The loaded version. At most once per ``checkInterval``, and not while a load is under way, it
+    /// reads the store's revision; when the store has changed, it starts loading it again.
+    /// A store that cannot be read just now (a lost PostgreSQL connection) leaves the loaded data in use.
+    func dataVersion() async throws -> Int {
+        let now = ContinuousClock.now
+        let due = state.withLock { state in
+            guard state.reload == nil, state.checked.map({ now - $0 >= checkInterval }) ?? true else { return false }
+            state.checked = now
+            return true
+        }
+        let revision = due ? try? await store.revision() : nil
+        return state.withLock { state in
+            if let revision, revision != state.loaded.revision, state.reload == nil {
+                let version = state.loaded.version + 1
+                state.reload = Task { await self.reload(version: version) }
+            }
+            return state.loaded.version
+        }
+    }
+
+    /// Loads the store again and puts the new index in place. A failed load keeps the loaded data
+    /// (the next ``dataVersion()`` tries again).
+    private func reload(version: Int) async {
+        let loaded = try? await Self.load(store, catalog: catalog, asOf: asOf, assessment: assessmentFile, version: version)
+        state.withLock { state in
+            if let loaded { state.loaded = loaded }
+            state.reload = nil
+        }
+    }
+
+    /// Waits for the load under way, if any (tests).
+    func reloaded() async {
+        await state.withLock { $0.reload }?.value
+    }
+
     func scans() async throws -> [ExScopeDashboard.ScanSummary] { try await index.scans() }
     func overview(scan: String?, finding: String, minConfidence: HostProfile.Confidence) async throws -> Overview {
         try await index.overview(scan: scan, finding: finding, minConfidence: minConfidence)
@@ -71,7 +145,10 @@ final class StoreDashboardSource: DashboardDataSource {
 
     /// The indexed host, with its full record read from the store.
     func host(scan: String?, address: String, port: Int) async throws -> ExScopeDashboard.HostDetail? {
-        guard var detail = try await index.host(scan: scan, address: address, port: port), let id = scanIDs[detail.scan] else { return nil }
+        let loaded = loaded
+        guard var detail = try await loaded.index.host(scan: scan, address: address, port: port), let id = loaded.scanIDs[detail.scan] else {
+            return nil
+        }
         let indexed = detail.record
         // The unique (scan, target key) index finds the one row.
         let rows = try await store.rows(SQLQuery("""
@@ -137,27 +214,27 @@ struct VerdictMemo {
         self.asOf = asOf
     }
 
-    /// The index record of one row of the load query: no evidence, identity, certificate or requests.
-    mutating func record(_ row: SQLRow) -> ScanRecord {
-        var record = ScanRecord(address: nil, port: row.int(1) ?? 0, hostname: row.text(2), timestamp: row.text(3) ?? "", durationMs: 0,
-                                status: ScanStatus(rawValue: row.text(4) ?? "") ?? .protocolError, error: nil,
+    /// The index record of one stored result: no evidence, identity, certificate or requests.
+    mutating func record(_ result: StoredResult) -> ScanRecord {
+        var record = ScanRecord(address: nil, port: result.port, hostname: result.hostname, timestamp: result.observedAt, durationMs: 0,
+                                status: ScanStatus(rawValue: result.status) ?? .protocolError, error: nil,
                                 evidence: HostEvidence(responses: []), profile: nil, asOf: asOf, catalogDate: catalog.date)
-        record.ip = row.text(0)
-        let detected = row.int(5) == 1, online = row.int(6) == 1
-        let anomalies = (row.text(9) ?? "").split(separator: " ").compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
+        record.ip = result.ip
+        let detected = result.detected, online = result.exchangeOnline
+        let anomalies = result.anomalies.compactMap { HostProfile.Anomaly.Code(rawValue: String($0)) }
         // The scanner makes a fingerprint for every host that answered.
         if record.status == .success || detected || online {
-            record.exchange = .init(detected: detected, confidence: StoreStatements.confidence(rank: row.int(7)), exchangeOnline: online,
+            record.exchange = .init(detected: detected, confidence: result.confidence, exchangeOnline: online,
                                     anomalies: anomalies.map { .init(code: $0, text: "") }, signals: [], candidates: [])
         }
-        record.build = row.text(8)
+        record.build = result.build
         if detected, !online, let build = record.build, let report = report(build) {
             StoreDashboardSource.apply(report, to: &record)
         } else {
-            record.product = row.text(13)
-            record.cu = row.text(14)
-            record.update = row.text(15)
-            record.findings = findings(vulnerable: row.text(16), patched: row.text(17), indeterminate: row.text(18), notAffected: row.text(19))
+            record.product = result.product
+            record.cu = result.cu
+            record.update = result.update
+            record.findings = findings(result)
         }
         return record
     }
@@ -177,14 +254,11 @@ struct VerdictMemo {
         return report
     }
 
-    /// The stored ' ID ID ' lists as findings.
-    private mutating func findings(vulnerable: String?, patched: String?, indeterminate: String?, notAffected: String?) -> [Finding] {
-        let key = [vulnerable, patched, indeterminate, notAffected]
+    /// The verdict's stored findings, made once per distinct set of lists.
+    private mutating func findings(_ result: StoredResult) -> [Finding] {
+        let key = result.findingLists
         if let known = storedFindings[key] { return known }
-        let lists = [(vulnerable, FindingStatus.vulnerable), (patched, .patched), (indeterminate, .indeterminate), (notAffected, .notAffected)]
-        let made = lists.flatMap { list, status in
-            (list ?? "").split(separator: " ").map { Finding(id: String($0), status: status, fixedIn: nil, reason: "") }
-        }
+        let made = FindingLists.findings(key).map { Finding(id: String($0.id), status: $0.status, fixedIn: nil, reason: "") }
         storedFindings[key] = made
         return made
     }

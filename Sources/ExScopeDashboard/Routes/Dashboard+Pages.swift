@@ -2,14 +2,14 @@ import ExScopeCore
 import Hummingbird
 
 extension Dashboard {
-    func signedIn(_ request: Request) -> Bool {
-        configuration.token.map { AuthMiddleware<BasicRequestContext>.isAuthorised(request, token: $0) } ?? false
-    }
+    /// Whether pages offer "Sign out": with a token, every request a route handles has passed the
+    /// auth middleware (bearer token or session cookie), so this is the same for every page.
+    var signedIn: Bool { configuration.token != nil }
 
     /// The route's answer from the response cache, rendering it on a miss. Called only from
     /// handlers, i.e. after the auth middleware accepted the request.
     func cached(_ request: Request, _ render: () async throws -> Rendered) async throws -> Response {
-        let key = ResponseCache.Key(path: request.uri.path, query: try QueryParameters(request).values, signedIn: signedIn(request))
+        let key = ResponseCache.Key(path: request.uri.path, query: try QueryParameters(request).values)
         return try await cache.answer(key, version: try await source.dataVersion(), render: render).response()
     }
 
@@ -20,7 +20,7 @@ extension Dashboard {
                 let overview = try await source.overview(scan: try q.text("scan"), finding: try q.finding(),
                                                          minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence)
                 let view = OverviewView(overview, scans: try await source.scans(),
-                                        chrome: PageChrome(title: "Overview", signedIn: signedIn(request)))
+                                        chrome: PageChrome(title: "Overview", signedIn: signedIn))
                 return .html(views.render(view, "overview"))
             }
         }
@@ -28,7 +28,7 @@ extension Dashboard {
             try await cached(request) {
                 let query = try QueryParameters(request).hostQuery()
                 let page = try await source.hosts(query)
-                let view = HostsView(page, query: query, scans: try await source.scans(), signedIn: signedIn(request))
+                let view = HostsView(page, query: query, scans: try await source.scans(), signedIn: signedIn)
                 return .html(views.render(view, "hosts"))
             }
         }
@@ -38,21 +38,21 @@ extension Dashboard {
                 guard let detail = try await source.host(scan: scan, address: address, port: port) else {
                     throw HTTPError(.notFound, message: "no host \(address):\(port) in this scan")
                 }
-                return .html(views.render(HostView(detail, address: address, signedIn: signedIn(request)), "host"))
+                return .html(views.render(HostView(detail, address: address, signedIn: signedIn), "host"))
             }
         }
         router.get("/scans") { request, _ in
-            try await cached(request) { .html(views.render(ScansView(try await source.scans(), signedIn: signedIn(request)), "scans")) }
+            try await cached(request) { .html(views.render(ScansView(try await source.scans(), signedIn: signedIn), "scans")) }
         }
         router.get("/scans/diff") { request, _ in
             try await cached(request) {
                 let diff = try await Self.diff(request, source: source)
-                return .html(views.render(DiffView(diff, signedIn: signedIn(request)), "diff"))
+                return .html(views.render(DiffView(diff, signedIn: signedIn), "diff"))
             }
         }
         router.get("/organisation") { request, _ in
             try await cached(request) {
-                .html(views.render(OrganisationView(try await source.assessment(), signedIn: signedIn(request)), "organisation"))
+                .html(views.render(OrganisationView(try await source.assessment(), signedIn: signedIn), "organisation"))
             }
         }
         router.get("/static/app.css") { _, _ in

@@ -12,13 +12,12 @@ import Synchronization
 /// Bounded by entry count and total body bytes; when full, the oldest entry goes first. A new
 /// ``DashboardDataSource/dataVersion()`` empties it, so a page never outlives the data it shows.
 final class ResponseCache: Sendable {
-    /// What identifies an answer: the path, the query as `QueryParameters` reads it (empty values
-    /// dropped, the last of repeated names wins, order irrelevant) and the signed-in flag the page
-    /// chrome shows.
+    /// What identifies an answer: the path and the query as `QueryParameters` reads it (empty values
+    /// dropped, the last of repeated names wins, order irrelevant). The page chrome's "Sign out" is the
+    /// same for every request a dashboard answers (see `Dashboard.signedIn`), so it is not part of it.
     struct Key: Hashable, Sendable {
         var path: String
         var query: [String: String]
-        var signedIn: Bool
     }
 
     private struct State {

@@ -1,0 +1,24 @@
+/// What a reader compares to tell whether the store's content changed: each scan's id and end, the
+/// last result of each ended scan, and the last assessment. Reading it costs one index seek per scan
+/// and one for the assessments, so a long-running reader (the dashboard) can ask on every request.
+///
+/// It changes when a scan is added, ends or is deleted, when results are added to an ended scan
+/// (an import into it), and when an assessment is stored. The results a scan records while it runs
+/// do not change it until the scan ends; nor do `reassess` (the dashboard judges builds itself) or
+/// a re-import that only rewrites results already stored.
+public struct StoreRevision: Sendable, Hashable {
+    let values: [SQLValue]
+}
+
+extension ResultStore {
+    /// The store's revision now.
+    public func revision() async throws -> StoreRevision {
+        let scans = try await rows(SQLQuery("""
+            SELECT s.id, s.ended_at,
+                CASE WHEN s.ended_at IS NULL THEN NULL ELSE (SELECT MAX(o.id) FROM observation o WHERE o.scan_id = s.id) END
+            FROM scan s ORDER BY s.id
+            """))
+        let assessment = try await rows(SQLQuery("SELECT MAX(id) FROM assessment"))
+        return StoreRevision(values: (scans + assessment).flatMap(\.values))
+    }
+}

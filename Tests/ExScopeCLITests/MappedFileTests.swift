@@ -1,0 +1,40 @@
+@testable import ExScopeCLI
+import Foundation
+import Testing
+
+@Suite struct MappedFileTests {
+    /// Standard input is read to its end into one buffer, grown as it fills (here from 16 bytes).
+    @Test func aPipeIsReadToItsEndWhateverTheStartingCapacity() throws {
+        let text = (0..<10_000).map { "line \($0)" }.joined(separator: "\n")
+        let pipe = Pipe()
+        let writer = Thread {
+            pipe.fileHandleForWriting.write(Data(text.utf8))
+            try? pipe.fileHandleForWriting.close()
+        }
+        writer.start()
+        let file = try MappedFile(readingToEnd: pipe.fileHandleForReading.fileDescriptor, name: "a pipe", capacity: 16)
+        withExtendedLifetime(file) { #expect(String(decoding: file.bytes, as: UTF8.self) == text) }
+        let copied = MappedFile(copying: "é\n")
+        withExtendedLifetime(copied) { #expect(copied.bytes.elementsEqual("é\n".utf8)) }
+    }
+
+    @Test func anUnreadableDescriptorIsABadInputNamingIt() {
+        #expect {
+            _ = try MappedFile(readingToEnd: -1, name: "standard input")
+        } throws: { error in
+            (error as? ExScopeFailure)?.message.hasPrefix("cannot read standard input: ") == true
+                && (error as? ExScopeFailure)?.exitCode == .badInput
+        }
+    }
+
+    @Test func importReadsStandardInput() throws {
+        let (fixture, first, _) = try StoreWorkflowTests.scans()
+        defer { fixture.remove() }
+        let imported = try ExScopeProcess.run(["import", "-", "--scan-name", "piped", "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path],
+                                              stdin: try String(contentsOf: first, encoding: .utf8))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("imported 12 results from - into scan 'piped'"))
+        let report = try ExScopeProcess.run(["report", "--by", "country", "--format", "json", "--min-confidence", "low", "--store", fixture.store])
+        #expect(try report.jsonLines().first?["total"] as? Int == 12)
+    }
+}
