@@ -102,14 +102,17 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         #expect(whole.status == 0, "\(whole.stderr)")
         try await simulator.stop()
 
-        for dimension in ["build", "country", "support"] {
-            let sharded = try ExScopeProcess.run(["report", "--scan", "sharded-\(suffix)", "--by", dimension, "--format", "csv",
-                                                  "--min-confidence", "low", "--store", url])
-            let unsharded = try ExScopeProcess.run(["report", "--scan", "whole-\(suffix)", "--by", dimension, "--format", "csv",
-                                                    "--min-confidence", "low", "--store", url])
-            #expect(sharded.status == 0 && unsharded.status == 0)
+        // The verdict side too: a finding filter and one row per finding (their SQL differs from the others').
+        for options in [["--by", "build"], ["--by", "country"], ["--by", "support"], ["--by", "country", "--finding", "CVE-2025-53786"],
+                        ["--by", "finding", "--verdict", "vulnerable"]] {
+            let sharded = try ExScopeProcess.run(["report", "--scan", "sharded-\(suffix)", "--format", "csv",
+                                                  "--min-confidence", "low", "--store", url] + options)
+            let unsharded = try ExScopeProcess.run(["report", "--scan", "whole-\(suffix)", "--format", "csv",
+                                                    "--min-confidence", "low", "--store", url] + options)
+            #expect(sharded.status == 0 && unsharded.status == 0, "\(options): \(sharded.stderr)")
             #expect(sharded.stdout == unsharded.stdout)
-            if dimension == "country" { #expect(sharded.stdout.contains("loopback")) }
+            if options[1] == "country" { #expect(sharded.stdout.contains("loopback")) }
+            if options[1] == "finding" { #expect(sharded.stdout.contains("CVE-2025-53786")) }
         }
         let scans = try ExScopeProcess.run(["scans", "--format", "json", "--store", url]).jsonLines()
         let sharded = try #require(scans.first { $0["name"] as? String == "sharded-\(suffix)" })
