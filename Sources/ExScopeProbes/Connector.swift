@@ -9,7 +9,7 @@ import NIOCore
 /// Opens the scanner's TCP connections before any event loop sees them.
 ///
 /// Most targets of a sweep refuse or never answer. Through NIO each such attempt builds, registers
-/// and tears down a channel, about two thirds of the scanner's CPU for a closed address; here it costs
+/// and tears down a channel, which was most of the scanner's CPU for a closed address; here it costs
 /// a socket, a connect and a close. A connect that does not finish at once waits on one epoll set
 /// watched by one thread, under the caller's timeout; only a socket that connected is handed to NIO.
 final class Connector: Sendable {
@@ -106,13 +106,13 @@ final class Connector: Sendable {
                         finished.append((waiter, .success(waiter.socket)))
                     }
                 }
-                for timeout in Array(state.deadlines.keys) {
-                    while let first = state.deadlines[timeout]?.first, first.deadline <= now || state.waiting[first.token] == nil {
-                        state.deadlines[timeout]?.removeFirst()
+                for queue in Array(state.deadlines.keys) {
+                    while let first = state.deadlines[queue]?.first, first.deadline <= now || state.waiting[first.token] == nil {
+                        state.deadlines[queue]?.removeFirst()
                         guard let waiter = state.waiting.removeValue(forKey: first.token) else { continue }
                         finished.append((waiter, .failure(ProbeError(.connectionTimeout, "connect timed out"))))
                     }
-                    if state.deadlines[timeout]?.isEmpty == true { state.deadlines[timeout] = nil }
+                    if state.deadlines[queue]?.isEmpty == true { state.deadlines[queue] = nil }
                 }
             }
             if ready.contains(where: { $0.data.u64 == 0 }) {
