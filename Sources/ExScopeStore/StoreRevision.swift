@@ -1,6 +1,6 @@
 /// What a reader compares to tell whether the store's content changed: each scan's id and end, the
 /// last result of each ended scan, and the last assessment. Reading it costs one index seek per scan
-/// and one for the assessments, so a long-running reader (the dashboard) can ask on every request.
+/// and one for the assessments, so a long-running reader (the dashboard: once a second) can ask often.
 ///
 /// It changes when a scan is added, ends or is deleted, when results are added to an ended scan
 /// (an import into it), and when an assessment is stored. The results a scan records while it runs
