@@ -143,7 +143,8 @@ final class Connector: Sendable {
         return result
     }
 
-    private static func withSocketAddress<Result>(_ address: IPAddress, port: Int,
+    /// Calls `body` with the socket address of `address:port`.
+    static func withSocketAddress<Result>(_ address: IPAddress, port: Int,
                                                   _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
         switch address {
         case .v4(let value):

@@ -17,31 +17,21 @@ struct ConnectorTests {
 
         init(_ address: IPAddress, backlog: CInt = 16) throws {
             let socket = Glibc.socket(address.isIPv4 ? AF_INET : AF_INET6, CInt(SOCK_STREAM.rawValue), 0)
-            var result: CInt
-            if case .v4(let value) = address {
-                var bound = sockaddr_in()
-                bound.sin_family = sa_family_t(AF_INET)
-                bound.sin_addr = in_addr(s_addr: value.bigEndian)
-                result = withUnsafePointer(to: &bound) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-            } else {
-                var bound = sockaddr_in6()
-                bound.sin6_family = sa_family_t(AF_INET6)
-                bound.sin6_addr = in6addr_loopback
-                result = withUnsafePointer(to: &bound) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-                }
-            }
-            guard result == 0, listen(socket, backlog) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
-            var storage = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            _ = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-            }
+            let bound = Connector.withSocketAddress(address, port: 0) { bind(socket, $0, $1) }
+            guard bound == 0, listen(socket, backlog) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
             self.socket = socket
-            port = Int(UInt16(bigEndian: withUnsafeBytes(of: &storage) { $0.load(fromByteOffset: 2, as: UInt16.self) }))
+            port = ConnectorTests.port(of: socket, getsockname)
         }
+    }
+
+    /// The port of a socket's own address (`getsockname`) or its peer's (`getpeername`): it sits at
+    /// the same offset in IPv4 and IPv6 socket addresses.
+    private static func port(of socket: CInt,
+                             _ query: (CInt, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> CInt) -> Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { query(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: withUnsafeBytes(of: &storage) { $0.load(fromByteOffset: 2, as: UInt16.self) }))
     }
 
     /// Whether the kernel has a socket of this process's network namespace still trying to reach
@@ -53,16 +43,6 @@ struct ConnectorTests {
             let fields = line.split(separator: " ")
             return fields.count > 3 && fields[2] == remote && fields[3] == "02"
         }
-    }
-
-    /// The peer of a connected socket, as "address port".
-    private static func peerPort(_ socket: CInt) -> Int {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: withUnsafeBytes(of: &storage) { $0.load(fromByteOffset: 2, as: UInt16.self) }))
     }
 
     @Test("a closed port is refused, over IPv4 and IPv6", arguments: ["127.61.0.1", "::1"])
@@ -83,7 +63,7 @@ struct ConnectorTests {
         defer { close(listener.socket) }
         let socket = try await Connector.shared.connect(to: address, port: listener.port, timeout: .seconds(5)).get()
         defer { close(socket) }
-        #expect(Self.peerPort(socket) == listener.port)
+        #expect(Self.port(of: socket, getpeername) == listener.port)
         // Non-blocking, ready for an event loop.
         #expect(fcntl(socket, F_GETFL) & O_NONBLOCK != 0)
     }
