@@ -113,7 +113,8 @@ public struct HostEvidence: Sendable, Hashable, Codable {
 }
 
 /// ASCII case-insensitive comparison without allocating.
-func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+/// Header names are ASCII: comparing bytes is far cheaper than Foundation's caseInsensitiveCompare.
+package func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
     let x = a.utf8, y = b.utf8
     guard x.count == y.count else { return false }
     return x.elementsEqual(y) { asciiLower($0) == asciiLower($1) }

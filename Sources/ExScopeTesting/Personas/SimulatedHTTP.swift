@@ -1,3 +1,4 @@
+import ExScopeCore
 import Foundation
 
 /// One request as a persona sees it.
@@ -16,7 +17,7 @@ struct SimulatedRequest: Sendable {
 
     /// The first value of a header, by case-insensitive name.
     func header(_ name: String) -> String? {
-        headers.first { asciiEqualIgnoringCase($0.0, name) }?.1
+        headers.first { asciiCaseInsensitiveEqual($0.0, name) }?.1
     }
 
     /// The Host header without port, or nil.
@@ -117,12 +118,6 @@ extension RandomNumberGenerator {
         text.insert(dash, at: 23)
         return String(decoding: text, as: UTF8.self)
     }
-}
-
-/// Header names are ASCII: comparing bytes is far cheaper than Foundation's caseInsensitiveCompare.
-func asciiEqualIgnoringCase(_ a: String, _ b: String) -> Bool {
-    func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
-    return a.utf8.elementsEqual(b.utf8) { lower($0) == lower($1) }
 }
 
 private let hexDigits = Array("0123456789abcdef".utf8)

@@ -59,7 +59,7 @@ public final class RequestLog: Sendable {
     }
 
     func recordRequest(host: Int, method: String, uri: String, headers: [(String, String)]) {
-        func header(_ name: String) -> String? { headers.first { asciiEqualIgnoringCase($0.0, name) }?.1 }
+        let header = SimulatedRequest(method: method, uri: uri, headers: headers).header
         let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let scheme = header("Authorization").flatMap { $0.split(separator: " ").first.map(String.init) }
         let record = RequestRecord(address: addresses[host], method: method, uri: uri, host: header("Host"),
