@@ -151,6 +151,7 @@ let package = Package(
         .testTarget(name: "ExScopeStoreTests", dependencies: [
             "ExScopeStore", "ExScopeStorePostgres", "ExScopeGeo", "ExScopeTesting", "ExScopeCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .executableTarget(
             name: "exscope-dashboard-bench",

@@ -58,11 +58,7 @@ public final class SQLiteStore: ResultStore {
     private func migrate() throws {
         let migrator = Self.migrator()
         do {
-            try writer.write { db in
-                guard try db.tableExists("grdb_migrations") else { return }
-                for statement in StoreSchema.renameStatements(table: "grdb_migrations", column: "identifier") { try db.execute(sql: statement) }
-            }
-            let applied = try writer.read { db -> [String] in
+            var applied = try writer.read { db -> [String] in
                 guard try db.tableExists("grdb_migrations") else {
                     // A database with tables but no migration record is not an ExScope store.
                     let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -71,8 +67,16 @@ public final class SQLiteStore: ResultStore {
                 }
                 return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             }
+            // Only a store that has a former name is written to here: an UPDATE takes the write lock
+            // even when it matches nothing, and opening must not wait for an import in another process.
+            if applied.contains(where: { StoreSchema.formerNames[$0] != nil }) {
+                try writer.write { db in
+                    for statement in StoreSchema.renameStatements(table: "grdb_migrations", column: "identifier") { try db.execute(sql: statement) }
+                }
+                applied = applied.map { StoreSchema.formerNames[$0] ?? $0 }
+            }
             try StoreSchema.checkNotNewer(applied: applied, store: displayName)
-            try migrator.migrate(writer)
+            if !StoreSchema.knownNames.isSubset(of: applied) { try migrator.migrate(writer) }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

@@ -2,6 +2,7 @@ import ExScopeCore
 @testable import ExScopeStore
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 
 /// Rows written by hand, so every count below is known.
@@ -150,6 +151,27 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         let store = try SQLiteStore(path: path)
         #expect(try store.appliedMigrations() == StoreSchema.migrations.map(\.name))
         #expect(try await store.scans().map(\.name) == ["old"])
+        try await store.close()
+    }
+
+    @Test func openingAStoreWhileAnotherProcessWritesDoesNotWaitForIt() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await SQLiteStore(path: path).close()
+        // Another connection (an import, say) holds the write lock for as long as its transaction lasts.
+        var other: OpaquePointer?
+        guard sqlite3_open(path, &other) == SQLITE_OK else { Issue.record("cannot open the store"); return }
+        defer { sqlite3_close(other) }
+        // A scan written before (so the write-ahead log is not empty, as while any writer works), then one
+        // being written, not yet committed.
+        #expect(sqlite3_exec(other, "INSERT INTO scan (name, started_at) VALUES ('earlier', '2026-01-01T00:00:00Z')", nil, nil, nil) == SQLITE_OK)
+        #expect(sqlite3_exec(other, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK)
+        #expect(sqlite3_exec(other, "INSERT INTO scan (name, started_at) VALUES ('importing', '2026-01-02T00:00:00Z')", nil, nil, nil) == SQLITE_OK)
+        // Opening and reading need no write: otherwise this waits out the 30 s busy timeout and fails.
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.scans().map(\.name) == ["earlier"])
+        #expect(try store.appliedMigrations() == StoreSchema.migrations.map(\.name))
+        #expect(sqlite3_exec(other, "ROLLBACK", nil, nil, nil) == SQLITE_OK)
         try await store.close()
     }
 
