@@ -110,7 +110,7 @@ public struct StoredResult {
         o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build, o.anomalies,
         o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate, v.not_affected
         """
-    public static let count = 20
+    public static let count = columns.split(separator: ",").count
 
     /// The row; the statement's own columns are read from it at ``count`` and after.
     public let row: SQLRow
@@ -145,7 +145,9 @@ public struct StoredResult {
 }
 
 extension ResultStore {
-    static var summaryColumns: String { StoredResult.columns + ", o.id, v.support, v.hybrid_status, o.server_name, o.ip_sort" }
+    /// The columns a host summary reads after ``StoredResult/columns``, in this order.
+    static var summaryExtras: [String] { ["o.id", "v.support", "v.hybrid_status", "o.server_name", "o.ip_sort"] }
+    static var summaryColumns: String { ([StoredResult.columns] + summaryExtras).joined(separator: ", ") }
 
     static func summary(_ row: SQLRow) -> HostSummary {
         let result = StoredResult(row), own = StoredResult.count
@@ -202,7 +204,7 @@ extension ResultStore {
         guard let row = try await rows(SQLQuery(sql, [.int(id)])).first else { return nil }
         var findings: [String: String] = [:]
         for finding in StoredResult(row).findings { findings[String(finding.id)] = finding.status.rawValue }
-        let own = StoredResult.count + 5
+        let own = StoredResult.count + Self.summaryExtras.count
         return HostDetail(summary: Self.summary(row), scan: row.text(own) ?? "", findings: findings, verdictNote: row.text(own + 1),
                           verdictAsOf: row.text(own + 2), verdictCatalogDate: row.text(own + 3), hybridLikely: row.int(own + 4) == 1,
                           tenantId: row.text(own + 5), raw: row.text(own + 6) ?? "")
