@@ -48,6 +48,10 @@ import Testing
                                 candidates: [.init(build: "15.2.1748.24", precision: .exact, sources: [.exportTool])])
         let findings = Array(try Self.encoder().encode(record.findings))
         #expect(record.jsonLine(findings: findings) == Array(try Self.encoder().encode(record)))
+        // Every stored property is set above: a field added to ScanRecord later fails here until this test
+        // sets it too, so the writer cannot leave a new field out unnoticed.
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(record.jsonLine(findings: findings))) as? [String: Any])
+        #expect(Set(written.keys) == Set(Mirror(reflecting: record).children.compactMap(\.label)))
         // And with the optionals absent.
         let bare = ScanRecord(address: nil, port: 8443, hostname: "h", timestamp: "t", durationMs: 0, status: .connectionRefused,
                               error: nil, evidence: HostEvidence(responses: []), profile: nil,
