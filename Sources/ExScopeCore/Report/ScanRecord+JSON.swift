@@ -3,62 +3,62 @@
 ///
 /// The bytes are exactly those of `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes`
 /// (keys in sorted order, absent optionals left out); the tests compare the two on real records.
-public struct JSONLineWriter {
-    public private(set) var bytes: [UInt8] = []
+struct JSONLineWriter {
+    private(set) var bytes: [UInt8] = []
     /// Per open container, whether it already holds an element.
     private var filled: [Bool] = []
     private var afterKey = false
 
-    public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+    init() { bytes.reserveCapacity(4096) }
 
-    public mutating func object(_ body: (inout JSONLineWriter) -> Void) {
+    mutating func object(_ body: (inout JSONLineWriter) -> Void) {
         open(UInt8(ascii: "{"))
         body(&self)
         close(UInt8(ascii: "}"))
     }
 
-    public mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONLineWriter, S.Element) -> Void) {
+    mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONLineWriter, S.Element) -> Void) {
         open(UInt8(ascii: "["))
         for item in items { element(&self, item) }
         close(UInt8(ascii: "]"))
     }
 
-    public mutating func key(_ name: String) {
+    mutating func key(_ name: String) {
         separate()
         quoted(name)
         bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
-    public mutating func string(_ text: String) {
+    mutating func string(_ text: String) {
         separate()
         quoted(text)
     }
 
-    public mutating func int(_ number: Int) {
+    mutating func int(_ number: Int) {
         separate()
         bytes.append(contentsOf: String(number).utf8)
     }
 
-    public mutating func bool(_ value: Bool) {
+    mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
     }
 
     /// A value already encoded as JSON.
-    public mutating func raw(_ json: [UInt8]) {
+    mutating func raw(_ json: [UInt8]) {
         separate()
         bytes.append(contentsOf: json)
     }
 
     /// Convenience for object members; `nil` leaves the member out, as `encodeIfPresent` does.
-    public mutating func field(_ name: String, _ text: String?) {
+    mutating func field(_ name: String, _ text: String?) {
         guard let text else { return }
         key(name)
         string(text)
     }
 
-    public mutating func field(_ name: String, _ strings: [String]) {
+    mutating func field(_ name: String, _ strings: [String]) {
         key(name)
         array(strings) { $0.string($1) }
     }
