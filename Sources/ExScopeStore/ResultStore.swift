@@ -112,11 +112,9 @@ public enum StoreStatements {
         """
 
     /// Writes one observation: a new row, or the existing one of the same scan and target updated.
-    public static let upsertObservation = upsertObservationWithoutID + "\nRETURNING id"
-
-    /// ``upsertObservation`` without `RETURNING`, which costs SQLite a result table per row: a
-    /// writer that can tell the new row's id otherwise (SQLite's last insert rowid) uses this one.
-    static let upsertObservationWithoutID = """
+    /// Without `RETURNING`, which costs SQLite a result table per row (it reads the last insert rowid);
+    /// PostgreSQL adds the `RETURNING` clause it needs.
+    public static let upsertObservationWithoutID = """
         INSERT INTO observation (scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected,
             exchange_online, confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id,
             country, asn, as_org)

@@ -182,7 +182,7 @@ public final class PostgresStore: ResultStore {
         var latest: [String: Int] = [:]
         for (index, row) in rows.enumerated() { latest[row.targetKey] = index }
         let unique = rows.indices.filter { latest[rows[$0].targetKey] == $0 }.map { rows[$0] }
-        let observations = Self.multiRow(StoreStatements.upsertObservation, rows: unique.count).replacingOccurrences(of: "RETURNING id", with: "RETURNING id, target_key")
+        let observations = Self.multiRow(StoreStatements.upsertObservationWithoutID, rows: unique.count) + "\nRETURNING id, target_key"
         let ids = try await run(SQLQuery(observations, unique.flatMap { StoreStatements.observationArguments($0, scan: scan) }))
         var idByKey: [String: Int64] = [:]
         for row in ids { if let key = row.text(1), let id = row.int(0) { idByKey[key] = Int64(id) } }
