@@ -125,7 +125,7 @@ public struct StoredResult {
     @inlinable public var status: String { row.text(4) ?? "" }
     @inlinable public var detected: Bool { row.int(5) == 1 }
     @inlinable public var exchangeOnline: Bool { row.int(6) == 1 }
-    @inlinable public var confidence: HostProfile.Confidence { StoreStatements.confidence(rank: row.int(7)) }
+    @inlinable public var confidence: HostProfile.Confidence { HostProfile.Confidence(rank: row.int(7) ?? 0) }
     @inlinable public var build: String? { row.text(8) }
     /// The anomaly codes.
     @inlinable public var anomalies: [Substring] { (row.text(9) ?? "").split(separator: " ") }
@@ -174,7 +174,7 @@ extension ResultStore {
         if let cu = filter.cu { conditions.append("v.cu = ?"); arguments.append(.text(cu)) }
         if let minimum = filter.minConfidence {
             conditions.append("o.confidence >= ?")
-            arguments.append(.of(StoreStatements.confidenceRank(minimum)))
+            arguments.append(.of(minimum.rank))
         }
         if let anomaly = filter.anomaly { conditions.append("o.anomalies LIKE ?"); arguments.append(.text("% \(anomaly) %")) }
         if filter.exchangeOnly { conditions.append("o.detected = 1 AND o.exchange_online = 0") }

@@ -120,7 +120,7 @@ extension ResultStore {
             FROM observation o JOIN verdict v ON v.observation_id = o.id
             WHERE o.scan_id = ? AND o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ?
             """
-        var arguments: [SQLValue] = [.int(scan.id), .of(StoreStatements.confidenceRank(minConfidence))]
+        var arguments: [SQLValue] = [.int(scan.id), .of(minConfidence.rank)]
         if let finding {
             sql += " AND v.\(column) LIKE ?"
             arguments.append(.text("% \(finding) %"))
@@ -145,7 +145,7 @@ extension ResultStore {
                 SELECT o.ip, o.port, o.hostname, o.country, o.build,
                     CASE WHEN o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ? AND v.vulnerable LIKE ? THEN 1 ELSE 0 END
                 FROM observation o JOIN verdict v ON v.observation_id = o.id WHERE o.scan_id = ?
-                """, [.of(StoreStatements.confidenceRank(minConfidence)), .text("% \(finding) %"), .int(scan.id)]))
+                """, [.of(minConfidence.rank), .text("% \(finding) %"), .int(scan.id)]))
             var result: [String: DiffSeen] = [:]
             for row in found {
                 let key = "\(row.text(0) ?? row.text(2) ?? "")|\(row.int(1) ?? 0)"
@@ -189,7 +189,7 @@ extension ResultStore {
             FROM scan s JOIN observation o ON o.scan_id = s.id JOIN verdict v ON v.observation_id = o.id
             WHERE o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ?
             GROUP BY s.id, s.name, s.started_at ORDER BY s.started_at, s.id
-            """, [.text("% \(finding) %"), .of(StoreStatements.confidenceRank(minConfidence))]))
+            """, [.text("% \(finding) %"), .of(minConfidence.rank)]))
         return found.map { HistoryPoint(scan: $0.text(0) ?? "", startedAt: $0.text(1) ?? "", count: $0.int(2) ?? 0, exchange: $0.int(3) ?? 0) }
     }
 }

@@ -144,7 +144,7 @@ extension ResultStore {
             with = "WITH matched AS MATERIALIZED (SELECT v.observation_id FROM verdict v WHERE \(condition)) "
             filter += " AND o.id IN (SELECT observation_id FROM matched)"
         }
-        let filterArguments: [SQLValue] = [.int(scan.id), .of(StoreStatements.confidenceRank(request.minConfidence))]
+        let filterArguments: [SQLValue] = [.int(scan.id), .of(request.minConfidence.rank)]
         let hosts = "COUNT(DISTINCT \(hostKey)) FROM observation o"
         // One statement: the total (marked 0), then the groups (marked 1, or for `--by finding` 1 + the id's position).
         var parts = ["SELECT 0, NULL, NULL, \(hosts) WHERE \(filter)"]

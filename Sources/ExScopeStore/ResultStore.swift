@@ -132,7 +132,7 @@ public enum StoreStatements {
 
     public static func observationArguments(_ row: ResultRow, scan: Int64) -> [SQLValue] {
         [.int(scan), .text(row.targetKey), .of(row.ip), .text(row.ipSort), .of(row.port), .of(row.hostname), .text(row.observedAt),
-         .of(row.durationMs), .text(row.status), .of(row.detected), .of(row.exchangeOnline), .of(confidenceRank(row.confidence)),
+         .of(row.durationMs), .text(row.status), .of(row.detected), .of(row.exchangeOnline), .of(row.confidence.rank),
          .of(row.build), .text(row.precision), .text(row.anomalies.isEmpty ? "" : " " + row.anomalies.joined(separator: " ") + " "),
          .of(row.serverName), .text(row.serverKey), .of(row.hybridLikely), .of(row.tenantId), .of(row.country), .of(row.asn),
          .of(row.asOrganization)]
@@ -167,23 +167,6 @@ public enum StoreStatements {
             return SQLQuery("SELECT o.id, o.scan_id, o.build, o.detected, o.exchange_online FROM observation o JOIN scan s ON s.id = o.scan_id WHERE s.name = ?", [.text(scan)])
         }
         return SQLQuery("SELECT id, scan_id, build, detected, exchange_online FROM observation")
-    }
-
-    public static func confidenceRank(_ confidence: HostProfile.Confidence) -> Int {
-        switch confidence {
-        case .low: 0
-        case .medium: 1
-        case .high: 2
-        }
-    }
-
-    /// The confidence a stored rank stands for (out-of-range ranks are clamped).
-    public static func confidence(rank: Int?) -> HostProfile.Confidence {
-        switch rank ?? 0 {
-        case ...0: .low
-        case 1: .medium
-        default: .high
-        }
     }
 
     static func escape(_ text: String) -> String {

@@ -11,12 +11,18 @@ public struct HostProfile: Sendable, Hashable, Codable {
     public enum Confidence: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
         case low, medium, high
 
-        private var rank: Int {
+        /// 0, 1, 2 from low to high: how the store and the dashboard keep a confidence as a number.
+        public var rank: Int {
             switch self {
             case .low: 0
             case .medium: 1
             case .high: 2
             }
+        }
+
+        /// The confidence of a ``rank`` (out-of-range ranks are clamped).
+        public init(rank: Int) {
+            self = rank <= 0 ? .low : rank == 1 ? .medium : .high
         }
 
         public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }

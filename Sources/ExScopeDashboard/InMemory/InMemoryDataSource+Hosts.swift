@@ -82,7 +82,7 @@ private struct RowFilter {
         } else {
             cu = nil
         }
-        minimum = query.minConfidence.map(StatusCode.rank)
+        minimum = query.minConfidence.map { Int8($0.rank) }
         anomaly = query.anomaly.map(StatusCode.bit)
     }
 

@@ -14,7 +14,7 @@ extension InMemoryDataSource {
     }
 
     private func computeOverview(_ index: ScanIndex, finding: String, minConfidence: HostProfile.Confidence) -> Overview {
-        let minimum = StatusCode.rank(minConfidence)
+        let minimum = Int8(minConfidence.rank)
         let statusColumn = index.findingStatus[finding]
         var totals = Overview.Totals()
         var status = StatusCounts()

@@ -88,7 +88,7 @@ struct ScanIndex: Sendable {
             responded[i] = record.status == .success
             if let exchange = record.exchange {
                 exchangeOnline[i] = exchange.exchangeOnline
-                if exchange.detected && !exchange.exchangeOnline { exchangeLevel[i] = StatusCode.rank(exchange.confidence) }
+                if exchange.detected && !exchange.exchangeOnline { exchangeLevel[i] = Int8(exchange.confidence.rank) }
                 var mask: UInt32 = 0
                 for anomaly in exchange.anomalies { mask |= StatusCode.bit(anomaly.code) }
                 anomalyMask[i] = mask
@@ -176,23 +176,6 @@ enum StatusCode {
         case 1: .patched
         case 2: .indeterminate
         case 3: .notAffected
-        default: nil
-        }
-    }
-
-    static func rank(_ confidence: HostProfile.Confidence) -> Int8 {
-        switch confidence {
-        case .low: 0
-        case .medium: 1
-        case .high: 2
-        }
-    }
-
-    static func confidence(_ rank: Int8) -> HostProfile.Confidence? {
-        switch rank {
-        case 0: .low
-        case 1: .medium
-        case 2: .high
         default: nil
         }
     }
