@@ -130,7 +130,8 @@ final class ResultSink {
     private let format: ScanCommand.ScanFormat
     let failOn: String?
     private let allStatuses: Bool
-    private let encoder = RecordEncoder()
+    /// Encodes the records; the store sink shares it, so each build's findings are encoded once.
+    let encoder = RecordEncoder()
     private var wroteHeader = false
     /// The output's length on disk, for the checkpoint (``flush()`` first).
     private(set) var bytesWritten: UInt64 = 0

@@ -189,7 +189,7 @@ struct ScanCommand: AsyncParsableCommand {
             targets.skip = checkpoint.position
             targets.replay = checkpoint.inFlight.map(\.scanTarget)
         }
-        let storeSink = try await openStoreSink(catalog: catalog, shard: shardSpec)
+        let storeSink = try await openStoreSink(catalog: catalog, shard: shardSpec, encoder: sink.encoder)
         let interrupt = SignalWatcher(signal: SIGINT) { stop.set() }
         defer { interrupt.cancel() }
 
@@ -209,7 +209,7 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     /// The store writer, unless --no-store; a default store that cannot be opened is skipped with a warning.
-    private func openStoreSink(catalog: Catalog, shard: (index: Int, count: Int)) async throws -> StoreSink? {
+    private func openStoreSink(catalog: Catalog, shard: (index: Int, count: Int), encoder: RecordEncoder) async throws -> StoreSink? {
         guard !noStore else { return nil }
         let enricher = try geoOptions.enricher()
         let store: any ResultStore
@@ -229,7 +229,7 @@ struct ScanCommand: AsyncParsableCommand {
                             targets: (targets + (input.map { ["-i", $0] } ?? [])).joined(separator: " "), options: options,
                             source: "scan", enrichment: enricher.sourceDescription, catalogDate: catalog.date.description)
         let id = try await storeOperation { try await store.openScan(info) }
-        return StoreSink(store: store, scan: id, enricher: enricher)
+        return StoreSink(store: store, scan: id, enricher: enricher, encoder: encoder)
     }
 
     /// What identifies this scan for --resume: everything that decides the target order and the output.

@@ -8,12 +8,14 @@ final class StoreSink {
     private let store: any ResultStore
     private let scan: Int64
     private let enricher: GeoEnricher
-    private let encoder = RecordEncoder()
+    /// The output's encoder, for records the output did not write (other statuses, table format).
+    private let encoder: RecordEncoder
     private var buffer: [ResultRow] = []
     private var lastFlush = ContinuousClock.now
 
-    init(store: any ResultStore, scan: Int64, enricher: GeoEnricher) {
+    init(store: any ResultStore, scan: Int64, enricher: GeoEnricher, encoder: RecordEncoder = RecordEncoder()) {
         self.store = store
+        self.encoder = encoder
         self.scan = scan
         self.enricher = enricher
     }
