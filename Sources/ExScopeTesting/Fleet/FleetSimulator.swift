@@ -245,7 +245,11 @@ public final class FleetSimulator: Sendable {
                 return true
             }
             // The large pages are shared by every host of a build: build them now, not during the first scan.
-            for runtime in listening { PersonaResponder(persona: runtime.persona, address: runtime.address).warm() }
+            // One host per persona is enough: the pages are cached by shape, not by host.
+            var warmed = Set<Persona>()
+            for runtime in listening where warmed.insert(runtime.persona).inserted {
+                PersonaResponder(persona: runtime.persona, address: runtime.address).warm()
+            }
             var attempt = 0
             while true {
                 attempt += 1
