@@ -26,11 +26,12 @@ final class StoreDashboardSource: DashboardDataSource {
         /// Scan name → the store's scan id.
         let scanIDs: [String: Int64]
         let revision: StoreRevision
-        let version: Int
     }
 
     private struct State {
         var loaded: Loaded
+        /// How many loads have been put in place after the first.
+        var version = 0
         /// The load under way, if any.
         var reload: Task<Void, Never>?
         /// When the revision was last read.
@@ -57,19 +58,19 @@ final class StoreDashboardSource: DashboardDataSource {
         self.checkInterval = checkInterval
     }
 
-    /// What is loaded now.
+    /// What is loaded now, and its version.
     var loaded: Loaded { state.withLock { $0.loaded } }
+    var version: Int { state.withLock { $0.version } }
     var index: InMemoryDataSource { loaded.index }
 
     /// - Parameter checkInterval: how often at most ``dataVersion()`` reads the store's revision.
     static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
                      checkInterval: Duration = .seconds(1)) async throws -> StoreDashboardSource {
-        let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment, version: 0)
+        let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment)
         return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment, checkInterval: checkInterval)
     }
 
-    private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
-                             version: Int) async throws -> Loaded {
+    private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?) async throws -> Loaded {
         // Read first: whatever is written during the load makes the next check differ, and loads again.
         let revision = try await store.revision()
         var assessment = assessment
@@ -95,7 +96,7 @@ final class StoreDashboardSource: DashboardDataSource {
             scanIDs[summary.name] = summary.id
         }
         let index = InMemoryDataSource(scans: consume scans, assessment: assessment)
-        return Loaded(index: index, scanIDs: scanIDs, revision: revision, version: version)
+        return Loaded(index: index, scanIDs: scanIDs, revision: revision)
     }
 
     /// The loaded version. At most once per ``checkInterval``, and not while a load is under way, it
@@ -111,19 +112,21 @@ final class StoreDashboardSource: DashboardDataSource {
         let revision = due ? try? await store.revision() : nil
         return state.withLock { state in
             if let revision, revision != state.loaded.revision, state.reload == nil {
-                let version = state.loaded.version + 1
-                state.reload = Task { await self.reload(version: version) }
+                state.reload = Task { await self.reload() }
             }
-            return state.loaded.version
+            return state.version
         }
     }
 
     /// Loads the store again and puts the new index in place. A failed load keeps the loaded data
     /// (the next ``dataVersion()`` tries again).
-    private func reload(version: Int) async {
-        let loaded = try? await Self.load(store, catalog: catalog, asOf: asOf, assessment: assessmentFile, version: version)
+    private func reload() async {
+        let loaded = try? await Self.load(store, catalog: catalog, asOf: asOf, assessment: assessmentFile)
         state.withLock { state in
-            if let loaded { state.loaded = loaded }
+            if let loaded {
+                state.loaded = loaded
+                state.version += 1
+            }
             state.reload = nil
         }
     }
