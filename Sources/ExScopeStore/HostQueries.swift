@@ -108,8 +108,8 @@ public struct HostDetail: Sendable, Codable {
 public struct StoredResult {
     public static let columns = """
         o.ip, o.port, o.hostname, o.observed_at, o.status, o.detected, o.exchange_online, o.confidence, o.build, o.anomalies,
-        o.country, o.asn, o.as_org, v.product, v.cu, v.update_name, v.vulnerable, v.patched, v.indeterminate, v.not_affected
-        """
+        o.country, o.asn, o.as_org, v.product, v.cu, v.update_name,
+        """ + " " + FindingLists.statuses.map { "v." + FindingLists.column(for: $0) }.joined(separator: ", ")
     public static let count = columns.split(separator: ",").count
 
     /// The row; the statement's own columns are read from it at ``count`` and after.

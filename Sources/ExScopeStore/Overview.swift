@@ -113,7 +113,7 @@ extension ResultStore {
     public func exposedHosts(scan name: String?, finding: String?, status: FindingStatus = .vulnerable,
                              minConfidence: HostProfile.Confidence = .medium) async throws -> [ExposedHost] {
         let scan = try await resolveScan(name)
-        let column = Self.column(for: status)
+        let column = FindingLists.column(for: status)
         var sql = """
             SELECT o.observed_at, o.ip, o.port, o.hostname, o.asn, o.as_org, o.country, o.build, v.product, v.cu, v.update_name,
                 o.server_name, v.\(column)
@@ -181,7 +181,7 @@ extension ResultStore {
     /// The number of hosts with `finding` in `status`, scan by scan, oldest first.
     public func history(finding: String = HybridFinding.id, status: FindingStatus = .vulnerable,
                         minConfidence: HostProfile.Confidence = .medium) async throws -> [HistoryPoint] {
-        let column = Self.column(for: status)
+        let column = FindingLists.column(for: status)
         let found = try await rows(SQLQuery("""
             SELECT s.name, s.started_at,
                 COUNT(DISTINCT CASE WHEN v.\(column) LIKE ? THEN COALESCE(o.ip, o.hostname) END),

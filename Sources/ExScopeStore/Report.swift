@@ -229,16 +229,6 @@ extension ResultStore {
             return "v.hybrid_status = ?"
         }
         arguments.append(.text("% \(finding) %"))
-        return "v.\(column(for: status)) LIKE ?"
-    }
-
-    /// The verdict column holding ids with this status.
-    static func column(for status: FindingStatus) -> String {
-        switch status {
-        case .vulnerable: "vulnerable"
-        case .patched: "patched"
-        case .indeterminate: "indeterminate"
-        case .notAffected: "not_affected"
-        }
+        return "v.\(FindingLists.column(for: status)) LIKE ?"
     }
 }

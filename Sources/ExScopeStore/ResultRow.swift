@@ -171,6 +171,16 @@ public struct FindingLists: Sendable, Hashable {
     /// The statuses of the stored lists, in their column order (`vulnerable`, `patched`, `indeterminate`, `not_affected`).
     public static let statuses: [FindingStatus] = [.vulnerable, .patched, .indeterminate, .notAffected]
 
+    /// The verdict column holding ids with this status.
+    static func column(for status: FindingStatus) -> String {
+        switch status {
+        case .vulnerable: "vulnerable"
+        case .patched: "patched"
+        case .indeterminate: "indeterminate"
+        case .notAffected: "not_affected"
+        }
+    }
+
     /// Every finding id of stored lists (in ``statuses`` order; nil reads as empty) with its status.
     public static func findings(_ lists: [String?]) -> [(id: Substring, status: FindingStatus)] {
         zip(lists, statuses).flatMap { list, status in (list ?? "").split(separator: " ").map { ($0, status) } }
