@@ -14,6 +14,11 @@ struct JSONCursor {
 
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
+    /// Moves past `count` bytes the caller has already checked.
+    mutating func advance(by count: Int) {
+        index += count
+    }
+
     mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
     }

@@ -105,6 +105,13 @@ public struct VerdictRow: Sendable, Hashable {
 
     public init(product: String? = nil, productId: String? = nil, cu: String? = nil, update: String? = nil, support: String? = nil,
                 verdictNote: String? = nil, findings: [String: String] = [:], asOf: String? = nil, catalogDate: String? = nil) {
+        self.init(product: product, productId: productId, cu: cu, update: update, support: support, verdictNote: verdictNote,
+                  findings: findings, lists: FindingLists(findings), asOf: asOf, catalogDate: catalogDate)
+    }
+
+    /// A verdict whose finding lists were made already (`lists` must be `FindingLists(findings)`).
+    init(product: String?, productId: String?, cu: String?, update: String?, support: String?, verdictNote: String?,
+         findings: [String: String], lists: FindingLists, asOf: String?, catalogDate: String?) {
         self.product = product
         self.productId = productId
         self.cu = cu
@@ -112,7 +119,7 @@ public struct VerdictRow: Sendable, Hashable {
         self.support = support
         self.verdictNote = verdictNote
         self.findings = findings
-        lists = FindingLists(findings)
+        self.lists = lists
         self.asOf = asOf
         self.catalogDate = catalogDate
     }

@@ -1,8 +1,16 @@
 public import ExScopeCore
 import Foundation
+import Synchronization
 
 /// Decodes JSON Lines of `exscope.scan/1` records into rows.
+///
+/// A scan's findings arrays repeat: every host of one build, judged on one date with one catalog,
+/// carries the same kilobytes of findings. The decoder remembers the arrays it has parsed (up to
+/// ``KnownFindings/capacity``) and takes a line's array from them when its bytes are identical, so
+/// most lines parse only their own few hundred bytes. One decoder is shared by an import's threads.
 public struct ScanLineDecoder: Sendable {
+    private let known = KnownFindings()
+
     public init() {}
 
     /// Decodes one line.
@@ -17,19 +25,19 @@ public struct ScanLineDecoder: Sendable {
     /// Decodes one line given as UTF-8 bytes (no copy of the line is made before parsing).
     public func decode(bytes: UnsafeBufferPointer<UInt8>) throws -> (row: ResultRow, scan: String?) {
         do {
-            return try Self.decode(bytes)
+            return try Self.decode(bytes, known: known)
         } catch let failure as JSONCursor.Failure {
             throw StoreError(failure.reason)
         }
     }
 
-    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>) throws -> (row: ResultRow, scan: String?) {
+    private static func decode(_ buffer: UnsafeBufferPointer<UInt8>, known: KnownFindings) throws -> (row: ResultRow, scan: String?) {
         var cursor = JSONCursor(buffer)
         var schema: String?, scan: String?, ip: String?, port: Int?, hostname: String?, timestamp: String?, duration = 0
         var status: String?, build: String?, precision: String?, product: String?, productId: String?, cu: String?, update: String?
         var support: String?, verdictNote: String?, asOf: String?, catalogDate: String?
         var detected = false, online = false, confidence = HostProfile.Confidence.low, anomalies: [String] = []
-        var findings: [String: String]?, findingsRange: Range<Int>?
+        var findings: KnownFindings.Entry?, findingsRange: Range<Int>?
         var dns: String?, netBIOS: String?, domain: String?, names: [String] = [], certificate: String?
         var hybridLikely = false, tenant: String?
         func field<T>(_ key: String, _ body: () throws -> T) throws -> T {
@@ -60,6 +68,12 @@ public struct ScanLineDecoder: Sendable {
             case "findings":
                 cursor.skipSpace()
                 let start = cursor.index
+                if let entry = known.match(UnsafeBufferPointer(rebasing: buffer[start...])) {
+                    cursor.advance(by: entry.bytes.count)
+                    findings = entry
+                    findingsRange = start..<cursor.index
+                    return
+                }
                 var found = [String: String](minimumCapacity: 16)
                 try field(key) {
                     try cursor.array { cursor in
@@ -77,7 +91,7 @@ public struct ScanLineDecoder: Sendable {
                         found[id] = value
                     }
                 }
-                findings = found
+                findings = known.remember(UnsafeBufferPointer(rebasing: buffer[start..<cursor.index]), findings: found)
                 findingsRange = start..<cursor.index
             case "exchange":
                 if try cursor.consumeNull() { return }
@@ -166,12 +180,48 @@ public struct ScanLineDecoder: Sendable {
             return text.count
         }
         let verdict = VerdictRow(product: product, productId: productId, cu: cu, update: update, support: support, verdictNote: verdictNote,
-                                 findings: findings, asOf: asOf, catalogDate: catalogDate)
+                                 findings: findings.findings, lists: findings.lists, asOf: asOf, catalogDate: catalogDate)
         let row = ResultRow(ip: ip, port: port, hostname: hostname, observedAt: timestamp, durationMs: duration, status: status,
                             detected: detected, exchangeOnline: online, confidence: confidence, build: build, precision: precision,
                             anomalies: anomalies, serverName: identity.name, serverKey: identity.key, hybridLikely: hybridLikely,
                             tenantId: tenant, country: nil, asn: nil, asOrganization: nil,
                             raw: raw, verdict: verdict)
         return (row, scan)
+    }
+}
+
+/// The findings arrays a decoder has parsed, by their exact bytes, with what was parsed from them.
+final class KnownFindings: Sendable {
+    struct Entry: Sendable {
+        /// The array's text, `[` to `]`.
+        let bytes: [UInt8]
+        let findings: [String: String]
+        let lists: FindingLists
+    }
+
+    /// How many distinct arrays are remembered; later ones are parsed every time.
+    static let capacity = 64
+
+    private let entries = Mutex<[Entry]>([])
+
+    /// The remembered array that `text` starts with, if any. Its bytes are a whole JSON array, so
+    /// the array in `text` ends where they do.
+    func match(_ text: UnsafeBufferPointer<UInt8>) -> Entry? {
+        let entries = entries.withLock { $0 }
+        guard let base = text.baseAddress else { return nil }
+        for entry in entries where entry.bytes.count <= text.count {
+            let equal = entry.bytes.withUnsafeBytes { bytes in bytes.baseAddress.map { memcmp($0, base, bytes.count) == 0 } ?? false }
+            if equal { return entry }
+        }
+        return nil
+    }
+
+    /// Remembers a parsed array (while there is room) and returns it as an entry.
+    func remember(_ text: UnsafeBufferPointer<UInt8>, findings: [String: String]) -> Entry {
+        let entry = Entry(bytes: Array(text), findings: findings, lists: FindingLists(findings))
+        entries.withLock { entries in
+            if entries.count < Self.capacity, !entries.contains(where: { $0.bytes == entry.bytes }) { entries.append(entry) }
+        }
+        return entry
     }
 }
