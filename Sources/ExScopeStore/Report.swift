@@ -140,8 +140,7 @@ extension ResultStore {
         var filter = "o.scan_id = ? AND o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= ?"
         if let (finding, status) = request.filter {
             // The matching verdicts are read once, for the total and every group.
-            let condition = Self.verdictCondition(scan: scan.id, finding, status, arguments: &arguments)
-            with = "WITH matched AS MATERIALIZED (SELECT v.observation_id FROM verdict v WHERE \(condition)) "
+            with = "WITH matched AS MATERIALIZED (\(Self.matchingResults(scan: scan.id, finding, status, arguments: &arguments))) "
             filter += " AND o.id IN (SELECT observation_id FROM matched)"
         }
         let filterArguments: [SQLValue] = [.int(scan.id), .of(request.minConfidence.rank)]
@@ -153,11 +152,8 @@ extension ResultStore {
         if request.by == .finding {
             for (position, id) in request.findingIDs.enumerated() {
                 var findingArguments: [SQLValue] = []
-                let condition = Self.verdictCondition(scan: scan.id, id, status, arguments: &findingArguments)
-                parts.append("""
-                    SELECT \(position + 1), NULL, NULL, \(hosts) WHERE \(filter)
-                        AND o.id IN (SELECT v.observation_id FROM verdict v WHERE \(condition))
-                    """)
+                let matching = Self.matchingResults(scan: scan.id, id, status, arguments: &findingArguments)
+                parts.append("SELECT \(position + 1), NULL, NULL, \(hosts) WHERE \(filter) AND o.id IN (\(matching))")
                 arguments += filterArguments + findingArguments
             }
         } else {
@@ -188,12 +184,16 @@ extension ResultStore {
             otherGroups = rest.count
             groups = Array(groups[..<top])
         }
-        // The distinct dates one index seek at a time (verdict_catalog), not by reading every verdict.
-        var dates: [String] = []
-        while let date = try await rows(SQLQuery("SELECT MIN(catalog_date) FROM verdict WHERE scan_id = ? AND catalog_date > ?",
-                                                 [.int(scan.id), .text(dates.last ?? "")])).first?.text(0) {
-            dates.append(date)
-        }
+        // The scan's verdict sets one index seek each (observation_verdict_set), not by reading every result.
+        let dates = try await rows(SQLQuery("""
+            WITH RECURSIVE used (id) AS (
+                SELECT MIN(verdict_set_id) FROM observation_verdict WHERE scan_id = ?
+                UNION ALL
+                SELECT (SELECT MIN(verdict_set_id) FROM observation_verdict WHERE scan_id = ? AND verdict_set_id > used.id)
+                FROM used WHERE used.id IS NOT NULL
+            )
+            SELECT DISTINCT s.catalog_date FROM verdict_set s JOIN used ON used.id = s.id WHERE s.catalog_date IS NOT NULL ORDER BY 1
+            """, [.int(scan.id), .int(scan.id)])).compactMap { $0.text(0) }
         return Report(scan: scan.name, scanStartedAt: scan.startedAt, by: request.by, dedupe: request.dedupe,
                       minConfidence: request.minConfidence, finding: request.filter?.finding,
                       status: request.filter?.status ?? (request.by == .finding ? request.status ?? .vulnerable : nil),
@@ -213,13 +213,16 @@ extension ResultStore {
         }
     }
 
-    /// The condition that a verdict of the scan has `finding` in `status`, for
-    /// `o.id IN (SELECT v.observation_id FROM verdict v WHERE …)`: the matching verdicts' ids are read
-    /// once (for CVE-2025-53786 from the verdict_hybrid index alone) instead of looking up the verdict
-    /// of every result.
-    static func verdictCondition(scan: Int64, _ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
+    /// The ids of the scan's results whose verdict has `finding` in `status`, for `o.id IN (…)`: the
+    /// few matching verdict sets are found first, then their results from the observation_verdict_set
+    /// index alone, instead of looking up the verdict of every result.
+    static func matchingResults(scan: Int64, _ finding: String, _ status: FindingStatus, arguments: inout [SQLValue]) -> String {
         arguments.append(.int(scan))
-        return "v.scan_id = ? AND " + findingCondition(finding, status, arguments: &arguments)
+        let condition = findingCondition(finding, status, arguments: &arguments)
+        return """
+            SELECT ov.observation_id FROM observation_verdict ov
+            WHERE ov.scan_id = ? AND ov.verdict_set_id IN (SELECT v.id FROM verdict_set v WHERE \(condition))
+            """
     }
 
     /// The condition that a verdict has `finding` in `status`: CVE-2025-53786 has its own column.

@@ -143,22 +143,29 @@ public enum StoreStatements {
         ON CONFLICT (observation_id) DO UPDATE SET raw = excluded.raw
         """
 
+    /// Links a result to its verdict set.
     public static let upsertVerdict = """
-        INSERT INTO verdict (observation_id, scan_id, product, product_id, cu, update_name, support, verdict_note, hybrid_status,
-            vulnerable, patched, indeterminate, not_affected, as_of, catalog_date)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (observation_id) DO UPDATE SET
-            product = excluded.product, product_id = excluded.product_id, cu = excluded.cu, update_name = excluded.update_name,
-            support = excluded.support, verdict_note = excluded.verdict_note, hybrid_status = excluded.hybrid_status,
-            vulnerable = excluded.vulnerable, patched = excluded.patched, indeterminate = excluded.indeterminate,
-            not_affected = excluded.not_affected, as_of = excluded.as_of, catalog_date = excluded.catalog_date
+        INSERT INTO observation_verdict (observation_id, scan_id, verdict_set_id) VALUES (?, ?, ?)
+        ON CONFLICT (observation_id) DO UPDATE SET scan_id = excluded.scan_id, verdict_set_id = excluded.verdict_set_id
         """
 
-    public static func verdictArguments(_ verdict: VerdictRow, observation: Int64, scan: Int64) -> [SQLValue] {
-        [.int(observation), .int(scan), .of(verdict.product), .of(verdict.productId), .of(verdict.cu), .of(verdict.update),
-         .of(verdict.support), .of(verdict.verdictNote), .of(verdict.findings[HybridFinding.id]),
-         .text(verdict.lists.vulnerable), .text(verdict.lists.patched), .text(verdict.lists.indeterminate),
-         .text(verdict.lists.notAffected), .of(verdict.asOf), .of(verdict.catalogDate)]
+    public static func verdictArguments(set: Int64, observation: Int64, scan: Int64) -> [SQLValue] {
+        [.int(observation), .int(scan), .int(set)]
+    }
+
+    /// Stores a verdict not stored yet.
+    public static let insertVerdictSet = """
+        INSERT INTO verdict_set (\(StoreSchema.verdictSetColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        """
+
+    /// Every stored verdict, its id first, then ``verdictSetValues(_:)``.
+    public static let verdictSets = "SELECT id, \(StoreSchema.verdictSetColumns) FROM verdict_set"
+
+    /// A verdict's values in ``StoreSchema/verdictSetColumns`` order: equal values are the same verdict set.
+    public static func verdictSetValues(_ verdict: VerdictRow) -> [SQLValue] {
+        [.of(verdict.product), .of(verdict.productId), .of(verdict.cu), .of(verdict.update), .of(verdict.support),
+         .of(verdict.verdictNote), .of(verdict.findings[HybridFinding.id]), .text(verdict.lists.vulnerable), .text(verdict.lists.patched),
+         .text(verdict.lists.indeterminate), .text(verdict.lists.notAffected), .of(verdict.asOf), .of(verdict.catalogDate)]
     }
 
     /// What reassess reads.
@@ -187,4 +194,26 @@ public enum StoreStatements {
 /// CVE-2025-53786, the finding ExScope exists for; its status has its own indexed column.
 public enum HybridFinding {
     public static let id = "CVE-2025-53786"
+}
+
+/// The verdict sets of a store by their values, for one writing transaction: a writer looks each
+/// result's verdict up here and stores only the ones not present. Read again for every transaction,
+/// since a rolled-back one takes its new sets with it. Concurrent PostgreSQL writers may each store
+/// the same verdict: the copies have different ids and equal values, and every query reads values.
+public struct VerdictSets {
+    private var ids: [[SQLValue]: Int64] = [:]
+
+    /// - Parameter rows: the rows of ``StoreStatements/verdictSets``.
+    public init(_ rows: [SQLRow]) {
+        for row in rows {
+            guard case .int(let id) = row[0] else { continue }
+            ids[Array(row.values.dropFirst())] = id
+        }
+    }
+
+    /// The id of a stored verdict set with these values.
+    public func id(_ values: [SQLValue]) -> Int64? { ids[values] }
+
+    /// Records a set just stored.
+    public mutating func add(_ values: [SQLValue], id: Int64) { ids[values] = id }
 }

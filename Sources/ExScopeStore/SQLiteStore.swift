@@ -115,7 +115,7 @@ public final class SQLiteStore: ResultStore {
     public func record(_ rows: [ResultRow], scan: Int64) async throws {
         try wrap {
             try writer.write { db in
-                let inserter = try Inserter(db)
+                var inserter = try Inserter(db)
                 for row in rows { try inserter.insert(row, scan: scan) }
             }
         }
@@ -143,7 +143,7 @@ public final class SQLiteStore: ResultStore {
                 try db.inTransaction(.immediate) {
                     let deferred = try Self.dropIndexesOfEmptyStore(db)
                     let id = try Self.openScan(scan, db)
-                    let inserter = try Inserter(db)
+                    var inserter = try Inserter(db)
                     while let row = try feed.next() {
                         try inserter.insert(row, scan: id)
                         count += 1
@@ -166,7 +166,7 @@ public final class SQLiteStore: ResultStore {
     private static func dropIndexesOfEmptyStore(_ db: Database) throws -> [String] {
         guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM observation)") == true else { return [] }
         let indexes = try Row.fetchAll(db, sql: """
-            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('observation', 'verdict') AND sql IS NOT NULL
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('observation', 'observation_verdict') AND sql IS NOT NULL
             """)
         for index in indexes { try db.execute(sql: "DROP INDEX \"\(index["name"] as String)\"") }
         return indexes.map { $0["sql"] }
@@ -180,16 +180,17 @@ public final class SQLiteStore: ResultStore {
             try writer.write { db in
                 let query = StoreStatements.observationsToJudge(scan: scan)
                 let rows = try Row.fetchAll(db, sql: query.sql, arguments: Self.arguments(query.arguments))
-                let statement = try db.cachedStatement(sql: StoreStatements.upsertVerdict)
-                var cache: [String: VerdictRow] = [:]
+                var inserter = try Inserter(db)
+                var cache: [String: Int64] = [:]
                 for row in rows {
                     let id: Int64 = row[0], scanID: Int64 = row[1]
                     let build: String? = row[2]
                     let detected: Bool = row[3], online: Bool = row[4]
                     let key = "\(build ?? "")|\(detected)|\(online)"
-                    let verdict = cache[key] ?? VerdictRow.judge(build: build, detected: detected, exchangeOnline: online, catalog: catalog, asOf: asOf)
-                    cache[key] = verdict
-                    try statement.execute(arguments: Self.arguments(StoreStatements.verdictArguments(verdict, observation: id, scan: scanID)))
+                    let set = try cache[key] ?? inserter.verdictSet(
+                        VerdictRow.judge(build: build, detected: detected, exchangeOnline: online, catalog: catalog, asOf: asOf))
+                    cache[key] = set
+                    try inserter.link(observation: id, scan: scanID, set: set)
                 }
                 return rows.count
             }
@@ -235,31 +236,49 @@ public final class SQLiteStore: ResultStore {
         return id
     }
 
-    /// The statements that write one result, looked up once for many rows. Values are bound with
-    /// SQLite's own calls on the prepared statements: no argument objects per row.
+    /// The statements that write one result, looked up once for many rows, and the verdict sets of
+    /// the store. Values are bound with SQLite's own calls on the prepared statements: no argument
+    /// objects per row.
     private struct Inserter {
         let connection: OpaquePointer?
         let observation: SQLiteStatement
         let observationID: SQLiteStatement
         let raw: SQLiteStatement
         let verdict: SQLiteStatement
+        let verdictSet: SQLiteStatement
+        var sets: VerdictSets
 
         init(_ db: Database) throws {
             observation = try db.cachedStatement(sql: StoreStatements.upsertObservationWithoutID).sqliteStatement
             observationID = try db.cachedStatement(sql: StoreStatements.observationID).sqliteStatement
             raw = try db.cachedStatement(sql: StoreStatements.upsertRaw).sqliteStatement
             verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict).sqliteStatement
+            verdictSet = try db.cachedStatement(sql: StoreStatements.insertVerdictSet).sqliteStatement
             connection = sqlite3_db_handle(observation)
+            sets = VerdictSets(try Row.fetchAll(db, sql: StoreStatements.verdictSets).map(SQLiteStore.row))
         }
 
-        func insert(_ row: ResultRow, scan: Int64) throws {
+        mutating func insert(_ row: ResultRow, scan: Int64) throws {
             // A new row sets the last insert rowid; an update of the target's existing row does not.
             sqlite3_set_last_insert_rowid(connection, 0)
             try Self.run(observation, StoreStatements.observationArguments(row, scan: scan))
             var id = sqlite3_last_insert_rowid(connection)
             if id == 0 { id = try Self.run(observationID, [.int(scan), .text(row.targetKey)]) }
             try Self.run(raw, [.int(id), .text(row.raw)])
-            try Self.run(verdict, StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan))
+            try link(observation: id, scan: scan, set: try verdictSet(row.verdict))
+        }
+
+        /// The id of the verdict's set, stored now if it is not yet.
+        mutating func verdictSet(_ verdict: VerdictRow) throws -> Int64 {
+            let values = StoreStatements.verdictSetValues(verdict)
+            if let id = sets.id(values) { return id }
+            let id = try Self.run(verdictSet, values)
+            sets.add(values, id: id)
+            return id
+        }
+
+        func link(observation: Int64, scan: Int64, set: Int64) throws {
+            try Self.run(verdict, StoreStatements.verdictArguments(set: set, observation: observation, scan: scan))
         }
 
         /// Binds `values`, runs the statement and returns the first column of its row (0 without one).

@@ -131,7 +131,60 @@ public enum StoreSchema {
             "CREATE INDEX observation_host ON observation (scan_id, (COALESCE(ip, hostname)), detected, exchange_online, confidence, ip, hostname)",
             "CREATE INDEX verdict_catalog ON verdict (scan_id, catalog_date)",
         ]),
+        // Each distinct verdict is stored once (a scan's hosts share a few dozen: one per build, date and
+        // catalog), and each result links to its own. `verdict` stays as a view of the same shape, so
+        // every query reads it as before. The existing verdicts are grouped; a group's set takes the
+        // negated smallest result id of the group as its id: later sets are numbered above every id present.
+        Migration(name: "v6-verdict-sets", statements: [
+            """
+            CREATE TABLE verdict_set (
+                id {id},
+                product TEXT,
+                product_id TEXT,
+                cu TEXT,
+                update_name TEXT,
+                support TEXT,
+                verdict_note TEXT,
+                hybrid_status TEXT,
+                vulnerable TEXT NOT NULL DEFAULT '',
+                patched TEXT NOT NULL DEFAULT '',
+                indeterminate TEXT NOT NULL DEFAULT '',
+                not_affected TEXT NOT NULL DEFAULT '',
+                as_of TEXT,
+                catalog_date TEXT
+            )
+            """,
+            """
+            CREATE TABLE observation_verdict (
+                observation_id {int} PRIMARY KEY REFERENCES observation(id) ON DELETE CASCADE,
+                scan_id {int} NOT NULL,
+                verdict_set_id {int} NOT NULL REFERENCES verdict_set(id)
+            )
+            """,
+            """
+            INSERT INTO verdict_set (id, product, product_id, cu, update_name, support, verdict_note, hybrid_status, vulnerable, patched, indeterminate, not_affected, as_of, catalog_date)
+            SELECT -MIN(observation_id), product, product_id, cu, update_name, support, verdict_note, hybrid_status, vulnerable, patched, indeterminate, not_affected, as_of, catalog_date
+            FROM verdict GROUP BY product, product_id, cu, update_name, support, verdict_note, hybrid_status, vulnerable, patched, indeterminate, not_affected, as_of, catalog_date
+            """,
+            """
+            INSERT INTO observation_verdict (observation_id, scan_id, verdict_set_id)
+            SELECT observation_id, scan_id, -MIN(observation_id) OVER (PARTITION BY product, product_id, cu, update_name, support, verdict_note, hybrid_status, vulnerable, patched, indeterminate, not_affected, as_of, catalog_date)
+            FROM verdict
+            """,
+            "DROP TABLE verdict",
+            """
+            CREATE VIEW verdict AS
+            SELECT ov.observation_id, ov.scan_id, s.product, s.product_id, s.cu, s.update_name, s.support, s.verdict_note, s.hybrid_status, s.vulnerable, s.patched, s.indeterminate, s.not_affected, s.as_of, s.catalog_date
+            FROM observation_verdict ov JOIN verdict_set s ON s.id = ov.verdict_set_id
+            """,
+            // A scan's results by verdict: which sets a scan uses, and the results of a set (reports' finding filter).
+            "CREATE INDEX observation_verdict_set ON observation_verdict (scan_id, verdict_set_id, observation_id)",
+        ]),
     ]
+
+    /// The columns of a verdict set the statements write, in the order ``StoreStatements/verdictSetValues(_:)``
+    /// gives their values. (Migrations spell out their own column lists: they must not change once shipped.)
+    static let verdictSetColumns = "product, product_id, cu, update_name, support, verdict_note, hybrid_status, vulnerable, patched, indeterminate, not_affected, as_of, catalog_date"
 
     /// Migrations renumbered after a build of main had recorded them under another name: the same
     /// schema change, so a store that has the former name is recorded under the current one on opening.

@@ -24,6 +24,11 @@ public final class PostgresStore: ResultStore {
     /// Connects to `postgres://user[:password]@host[:port]/database` and migrates the schema.
     /// - Throws: ``StoreError`` for a bad URL, a failed connection, or a database written by a newer ExScope.
     public static func connect(url: String) async throws -> PostgresStore {
+        try await connect(url: url, migratingThrough: nil)
+    }
+
+    /// Connects and applies the migrations up to `last` only (tests make stores of earlier versions with it).
+    package static func connect(url: String, migratingThrough last: String?) async throws -> PostgresStore {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw StoreError("'\(redacted(url))' is not a postgres://user@host:port/database URL")
         }
@@ -41,7 +46,7 @@ public final class PostgresStore: ResultStore {
         }
         let store = PostgresStore(connection: connection, logger: logger, displayName: name)
         do {
-            try await store.migrate()
+            try await store.migrate(through: last)
         } catch {
             try? await connection.close()
             throw error
@@ -56,7 +61,7 @@ public final class PostgresStore: ResultStore {
         return components.string ?? "postgres://…"
     }
 
-    private func migrate() async throws {
+    private func migrate(through last: String?) async throws {
         try await transaction {
             // Concurrent first opens (shards, imports) take turns.
             _ = try await self.run(SQLQuery("SELECT pg_advisory_xact_lock(4578537301)"))
@@ -68,6 +73,7 @@ public final class PostgresStore: ResultStore {
                 for statement in migration.statements { _ = try await self.run(SQLQuery(statement)) }
                 _ = try await self.run(SQLQuery("INSERT INTO exscope_migrations (name, applied_at) VALUES (?, ?)",
                                                 [.text(migration.name), .text(Date().formatted(.iso8601))]))
+                if migration.name == last { break }
             }
         }
     }
@@ -90,8 +96,9 @@ public final class PostgresStore: ResultStore {
 
     public func record(_ rows: [ResultRow], scan: Int64) async throws {
         try await transaction {
+            var sets = try await self.verdictSets()
             for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
-                try await self.insert(Array(rows[start..<min(rows.count, start + Self.batchSize)]), scan: scan)
+                try await self.insert(Array(rows[start..<min(rows.count, start + Self.batchSize)]), scan: scan, sets: &sets)
             }
         }
     }
@@ -107,17 +114,18 @@ public final class PostgresStore: ResultStore {
         var count = 0
         try await run(SQLQuery("BEGIN"))
         do {
+            var sets = try await verdictSets()
             var batch: [ResultRow] = []
             batch.reserveCapacity(Self.batchSize)
             while let row = try feed.next() {
                 batch.append(row)
                 count += 1
                 if batch.count == Self.batchSize {
-                    try await insert(batch, scan: id)
+                    try await insert(batch, scan: id, sets: &sets)
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            try await insert(batch, scan: id)
+            try await insert(batch, scan: id, sets: &sets)
             let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
             _ = try await run(SQLQuery(StoreStatements.closeScan, [.text(end), .text(end), .int(id)]))
             try await run(SQLQuery("COMMIT"))
@@ -131,15 +139,22 @@ public final class PostgresStore: ResultStore {
     public func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int {
         try await transaction {
             let rows = try await self.run(StoreStatements.observationsToJudge(scan: scan))
-            var cache: [String: VerdictRow] = [:]
+            var sets = try await self.verdictSets()
+            var cache: [String: Int64] = [:]
             for row in rows {
                 let build = row.text(2)
                 let detected = row.int(3) == 1, online = row.int(4) == 1
                 let key = "\(build ?? "")|\(detected)|\(online)"
-                let verdict = cache[key] ?? VerdictRow.judge(build: build, detected: detected, exchangeOnline: online, catalog: catalog, asOf: asOf)
-                cache[key] = verdict
+                let set: Int64
+                if let known = cache[key] {
+                    set = known
+                } else {
+                    set = try await self.verdictSet(
+                        VerdictRow.judge(build: build, detected: detected, exchangeOnline: online, catalog: catalog, asOf: asOf), in: &sets)
+                    cache[key] = set
+                }
                 _ = try await self.run(SQLQuery(StoreStatements.upsertVerdict,
-                                                StoreStatements.verdictArguments(verdict, observation: Int64(row.int(0) ?? 0), scan: Int64(row.int(1) ?? 0))))
+                                                StoreStatements.verdictArguments(set: set, observation: Int64(row.int(0) ?? 0), scan: Int64(row.int(1) ?? 0))))
             }
             return rows.count
         }
@@ -177,7 +192,7 @@ public final class PostgresStore: ResultStore {
 
     /// Observations, then verdicts, two statements per batch. Within a batch, the last result for a
     /// target wins (as one row after another would).
-    private func insert(_ rows: [ResultRow], scan: Int64) async throws {
+    private func insert(_ rows: [ResultRow], scan: Int64, sets: inout VerdictSets) async throws {
         guard !rows.isEmpty else { return }
         var latest: [String: Int] = [:]
         for (index, row) in rows.enumerated() { latest[row.targetKey] = index }
@@ -189,11 +204,27 @@ public final class PostgresStore: ResultStore {
         var arguments: [SQLValue] = [], raws: [SQLValue] = []
         for row in unique {
             guard let id = idByKey[row.targetKey] else { throw StoreError("cannot store \(row.targetKey)") }
-            arguments += StoreStatements.verdictArguments(row.verdict, observation: id, scan: scan)
+            arguments += StoreStatements.verdictArguments(set: try await verdictSet(row.verdict, in: &sets), observation: id, scan: scan)
             raws += [.int(id), .text(row.raw)]
         }
         _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertVerdict, rows: unique.count), arguments))
         _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertRaw, rows: unique.count), raws))
+    }
+
+    /// The store's verdict sets, for one transaction.
+    private func verdictSets() async throws -> VerdictSets {
+        VerdictSets(try await run(SQLQuery(StoreStatements.verdictSets)))
+    }
+
+    /// The id of the verdict's set, stored now if it is not yet.
+    private func verdictSet(_ verdict: VerdictRow, in sets: inout VerdictSets) async throws -> Int64 {
+        let values = StoreStatements.verdictSetValues(verdict)
+        if let id = sets.id(values) { return id }
+        guard let id = try await run(SQLQuery(StoreStatements.insertVerdictSet, values)).first?.int(0) else {
+            throw StoreError("cannot store a verdict")
+        }
+        sets.add(values, id: Int64(id))
+        return Int64(id)
     }
 
     private func transaction<T>(_ body: () async throws -> T) async throws -> T {

@@ -61,6 +61,52 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         #expect(again?["total"] as? Int == ExposureTableGenerator.august2025Total)
     }
 
+    @Test func aStoreWrittenBeforeVerdictSetsMigratesWithTheSameVerdicts() async throws {
+        guard let url = TestPostgres.url, var components = URLComponents(string: url) else { return }
+        let database = "exscope_migration_\(UUID().uuidString.prefix(8).lowercased())"
+        try await using(url) { _ = try await $0.rows(SQLQuery("CREATE DATABASE \(database)")) }
+        components.path = "/" + database
+        let olderURL = try #require(components.string)
+        let verdicts = "SELECT * FROM verdict ORDER BY observation_id"
+        let before = try await using(olderURL, migratingThrough: VerdictSetMigrationFixture.lastMigrationBefore) { old in
+            for statement in VerdictSetMigrationFixture.statements { _ = try await old.rows(SQLQuery(statement)) }
+            return try await old.rows(SQLQuery(verdicts))
+        }
+        try await using(olderURL) { store in
+            #expect(try await store.appliedMigrations().sorted() == StoreSchema.migrations.map(\.name).sorted())
+            #expect(try await store.rows(SQLQuery(verdicts)).map(\.values) == before.map(\.values))
+            #expect(try await store.rows(SQLQuery("SELECT id FROM verdict_set ORDER BY id")).compactMap { $0.int(0) } == VerdictSetMigrationFixture.setIDs)
+            // A verdict stored after the migration is numbered apart from the migrated ones.
+            let scan = try await store.openScan(ScanInfo(name: "new", startedAt: "2026-11-01T00:00:00Z"))
+            var fresh = try ScanLineDecoder().decode(Substring(Self.record)).row
+            fresh.country = "US"
+            try await store.record([fresh], scan: scan)
+            let sets = try await store.rows(SQLQuery("SELECT id FROM verdict_set ORDER BY id")).compactMap { $0.int(0) }
+            #expect(sets.count == VerdictSetMigrationFixture.setIDs.count + 1 && sets.last.map { $0 > 0 } == true)
+        }
+        try await using(url) { _ = try await $0.rows(SQLQuery("DROP DATABASE \(database)")) }
+    }
+
+    /// Runs `body` with the store at `url`, closing it afterwards whether or not `body` throws.
+    private func using<T>(_ url: String, migratingThrough last: String? = nil, _ body: (PostgresStore) async throws -> T) async throws -> T {
+        let store = try await PostgresStore.connect(url: url, migratingThrough: last)
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    /// One scanner record, for a store that needs one result.
+    static let record = """
+        {"schema":"exscope.scan/1","ip":"20.0.1.1","port":443,"timestamp":"2026-11-27T00:00:00Z","durationMs":1,"status":"success",\
+        "precision":"exact","build":"15.2.1544.11","product":"Exchange Server 2019","asOf":"2026-11-27","catalogDate":"2026-08-20",\
+        "findings":[{"id":"CVE-2025-53786","reason":"r","status":"vulnerable"}],"hybrid":{"likely":false}}
+        """
+
     @Test func assessSavesTheAssessmentInPostgreSQL() async throws {
         guard let url = TestPostgres.url else { return }
         let inventory = try temporaryFile("inventory.json", contents: SampleInventory.demo)

@@ -1,5 +1,6 @@
 import ExScopeCore
 @testable import ExScopeStore
+import ExScopeTesting
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -154,6 +155,53 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         try await store.close()
     }
 
+    @Test func verdictsOfAStoreWrittenBeforeVerdictSetsReadTheSameAfterMigrating() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator(upTo: VerdictSetMigrationFixture.lastMigrationBefore).migrate(old)
+        try await old.write { db in
+            for statement in VerdictSetMigrationFixture.statements { try db.execute(sql: statement) }
+        }
+        let before = try await old.read { db in try Row.fetchAll(db, sql: "SELECT * FROM verdict ORDER BY observation_id") }
+        try old.close()
+        let store = try SQLiteStore(path: path)
+        let after = try await store.rows(SQLQuery("SELECT * FROM verdict ORDER BY observation_id"))
+        #expect(after.map(\.values) == before.map { SQLiteStore.row($0).values })
+        let sets = try await store.rows(SQLQuery("SELECT id FROM verdict_set ORDER BY id")).compactMap { $0.int(0) }
+        #expect(sets == VerdictSetMigrationFixture.setIDs)
+        // A verdict stored later gets an id of its own, and one equal to a migrated verdict reuses it.
+        let scan = try await store.openScan(ScanInfo(name: "new", startedAt: "2026-11-01T00:00:00Z"))
+        var fresh = row("20.0.1.1", country: "US")
+        fresh.verdict = VerdictRow(product: "Exchange Server 2019", productId: "exchange-2019", cu: "CU15", findings: [HybridFinding.id: "patched"])
+        var same = row("20.0.1.2", country: "US")
+        same.verdict = VerdictRow(verdictNote: VerdictSetMigrationFixture.onlineNote, asOf: VerdictSetMigrationFixture.asOf,
+                                  catalogDate: VerdictSetMigrationFixture.catalogDate)
+        try await store.record([fresh, same], scan: scan)
+        let links = try await store.rows(SQLQuery("""
+            SELECT ov.verdict_set_id FROM observation_verdict ov JOIN observation o ON o.id = ov.observation_id WHERE o.scan_id = ? ORDER BY o.ip
+            """, [.int(scan)])).compactMap { $0.int(0) }
+        #expect(links.count == 2 && !sets.contains(links[0]) && links[1] == VerdictSetMigrationFixture.onlineSetID)
+        try await store.close()
+    }
+
+    @Test func resultsWithEqualVerdictsShareOneStoredVerdict() async throws {
+        let store = try SQLiteStore(path: nil)
+        let scan = try await store.openScan(ScanInfo(name: "shared", startedAt: "2026-11-01T00:00:00Z"))
+        var rows = (0..<6).map { row("20.0.0.\($0)", country: "US", build: $0 % 2 == 0 ? "15.2.1544.11" : "15.1.2507.39") }
+        for index in rows.indices { rows[index].verdict.cu = index % 2 == 0 ? "CU14" : "CU23" }
+        try await store.record(rows, scan: scan)
+        try await store.record(rows, scan: scan)
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 2)
+        let cus = try await store.rows(SQLQuery("SELECT v.cu FROM observation o JOIN verdict v ON v.observation_id = o.id ORDER BY o.ip"))
+        #expect(cus.compactMap { $0.text(0) } == ["CU14", "CU23", "CU14", "CU23", "CU14", "CU23"])
+        // Reassessing with the catalog adds the catalog's verdicts and moves every result to them.
+        _ = try await store.reassess(scan: nil, catalog: try Catalog.bundled(), asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
+        let used = try await store.rows(SQLQuery("SELECT COUNT(DISTINCT verdict_set_id) FROM observation_verdict"))
+        #expect(used.first?.int(0) == 2)
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 4)
+    }
+
     @Test func openingAStoreWhileAnotherProcessWritesDoesNotWaitForIt() async throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -241,13 +289,15 @@ struct ListFeed: ResultFeed {
     @Test func aFailedImportIntoAnEmptyStoreLeavesNothingAndKeepsEveryIndex() async throws {
         let store = try SQLiteStore(path: nil)
         let before = try await indexes(store)
-        #expect(before.contains("observation_country_host") && before.contains("verdict_catalog"))
+        #expect(before.contains("observation_country_host") && before.contains("observation_verdict_set"))
         var failing = ListFeed(rows: knownRows, failAt: 4)
         await #expect(throws: StoreError.self) {
             _ = try await store.importResults(scan: ScanInfo(name: "broken", startedAt: "2026-11-01T00:00:00Z"), feed: &failing)
         }
         #expect(try await indexes(store) == before)
         #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM observation")).first?.int(0) == 0)
+        // The verdict sets it stored went with it.
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 0)
         #expect(try await store.scans().isEmpty)
     }
 
