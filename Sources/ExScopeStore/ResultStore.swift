@@ -158,8 +158,6 @@ public enum StoreStatements {
         INSERT INTO verdict_set (\(StoreSchema.verdictSetColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
         """
 
-    /// Every stored verdict, its id first, then ``verdictSetValues(_:)``.
-    public static let verdictSets = "SELECT id, \(StoreSchema.verdictSetColumns) FROM verdict_set"
 
     /// A verdict's values in ``StoreSchema/verdictSetColumns`` order: equal values are the same verdict set.
     public static func verdictSetValues(_ verdict: VerdictRow) -> [SQLValue] {
@@ -197,23 +195,43 @@ public enum HybridFinding {
 }
 
 /// The verdict sets of a store by their values, for one writing transaction: a writer looks each
-/// result's verdict up here and stores only the ones not present. Read again for every transaction,
-/// since a rolled-back one takes its new sets with it. Concurrent PostgreSQL writers may each store
-/// the same verdict: the copies have different ids and equal values, and every query reads values.
+/// result's verdict up here and stores only the ones not present. The stored sets are read one
+/// judging date and catalog at a time, when a verdict of that date and catalog is first met (a store
+/// gathers sets over the years; a transaction needs those of its scan's date). Read again for every
+/// transaction, since a rolled-back one takes its new sets with it. Concurrent PostgreSQL writers may
+/// each store the same verdict: the copies have different ids and equal values, and every query reads values.
 public struct VerdictSets {
     private var ids: [[SQLValue]: Int64] = [:]
+    /// The dates (judged, catalog) whose stored sets are in `ids`.
+    private var read: Set<[SQLValue]> = []
 
-    /// - Parameter rows: the rows of ``StoreStatements/verdictSets``.
-    public init(_ rows: [SQLRow]) {
+    public init() {}
+
+    /// The id of a set with these values (``StoreStatements/verdictSetValues(_:)``), when it is known.
+    public func id(_ values: [SQLValue]) -> Int64? { ids[values] }
+
+    /// The query that reads the stored sets of the values' dates, or nil when they were read already
+    /// (a set not known then is not stored: the writer stores it).
+    public func query(for values: [SQLValue]) -> SQLQuery? {
+        let dates = Self.dates(values)
+        guard !read.contains(dates) else { return nil }
+        return SQLQuery("""
+            SELECT id, \(StoreSchema.verdictSetColumns) FROM verdict_set WHERE COALESCE(as_of, '') = ? AND COALESCE(catalog_date, '') = ?
+            """, dates.map { .text($0.text ?? "") })
+    }
+
+    /// Records the rows of ``query(for:)`` for the values' dates.
+    public mutating func add(_ rows: [SQLRow], for values: [SQLValue]) {
+        read.insert(Self.dates(values))
         for row in rows {
             guard case .int(let id) = row[0] else { continue }
             ids[Array(row.values.dropFirst())] = id
         }
     }
 
-    /// The id of a stored verdict set with these values.
-    public func id(_ values: [SQLValue]) -> Int64? { ids[values] }
-
     /// Records a set just stored.
     public mutating func add(_ values: [SQLValue], id: Int64) { ids[values] = id }
+
+    /// The judging date and catalog date, the last two values.
+    private static func dates(_ values: [SQLValue]) -> [SQLValue] { Array(values.suffix(2)) }
 }

@@ -251,7 +251,8 @@ public final class SQLiteStore: ResultStore {
         let raw: SQLiteStatement
         let verdict: SQLiteStatement
         let verdictSet: SQLiteStatement
-        var sets: VerdictSets
+        let database: Database
+        var sets = VerdictSets()
 
         init(_ db: Database) throws {
             observation = try db.cachedStatement(sql: StoreStatements.upsertObservationWithoutID).sqliteStatement
@@ -260,7 +261,7 @@ public final class SQLiteStore: ResultStore {
             verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict).sqliteStatement
             verdictSet = try db.cachedStatement(sql: StoreStatements.insertVerdictSet).sqliteStatement
             connection = sqlite3_db_handle(observation)
-            sets = VerdictSets(try Row.fetchAll(db, sql: StoreStatements.verdictSets).map(SQLiteStore.row))
+            database = db
         }
 
         mutating func insert(_ row: ResultRow, scan: Int64) throws {
@@ -277,6 +278,10 @@ public final class SQLiteStore: ResultStore {
         mutating func verdictSet(_ verdict: VerdictRow) throws -> Int64 {
             let values = StoreStatements.verdictSetValues(verdict)
             if let id = sets.id(values) { return id }
+            if let query = sets.query(for: values) {
+                sets.add(try Row.fetchAll(database, sql: query.sql, arguments: SQLiteStore.arguments(query.arguments)).map(SQLiteStore.row), for: values)
+                if let id = sets.id(values) { return id }
+            }
             let id = try Self.run(verdictSet, values)
             sets.add(values, id: id)
             return id

@@ -179,6 +179,8 @@ public enum StoreSchema {
             """,
             // A scan's results by verdict: which sets a scan uses, and the results of a set (reports' finding filter).
             "CREATE INDEX observation_verdict_set ON observation_verdict (scan_id, verdict_set_id, observation_id)",
+            // Writers read the stored sets of one judging date and catalog, not every set of the store.
+            "CREATE INDEX verdict_set_dates ON verdict_set ((COALESCE(as_of, '')), (COALESCE(catalog_date, '')))",
         ]),
     ]
 

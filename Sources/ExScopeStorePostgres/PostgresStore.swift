@@ -96,7 +96,7 @@ public final class PostgresStore: ResultStore {
 
     public func record(_ rows: [ResultRow], scan: Int64) async throws {
         try await transaction {
-            var sets = try await self.verdictSets()
+            var sets = VerdictSets()
             for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
                 try await self.insert(Array(rows[start..<min(rows.count, start + Self.batchSize)]), scan: scan, sets: &sets)
             }
@@ -114,7 +114,7 @@ public final class PostgresStore: ResultStore {
         var count = 0
         try await run(SQLQuery("BEGIN"))
         do {
-            var sets = try await verdictSets()
+            var sets = VerdictSets()
             var batch: [ResultRow] = []
             batch.reserveCapacity(Self.batchSize)
             while let row = try feed.next() {
@@ -139,7 +139,7 @@ public final class PostgresStore: ResultStore {
     public func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int {
         try await transaction {
             let rows = try await self.run(StoreStatements.observationsToJudge(scan: scan))
-            var sets = try await self.verdictSets()
+            var sets = VerdictSets()
             var cache: [String: Int64] = [:]
             for row in rows {
                 let build = row.text(2)
@@ -211,15 +211,14 @@ public final class PostgresStore: ResultStore {
         _ = try await run(SQLQuery(Self.multiRow(StoreStatements.upsertRaw, rows: unique.count), raws))
     }
 
-    /// The store's verdict sets, for one transaction.
-    private func verdictSets() async throws -> VerdictSets {
-        VerdictSets(try await run(SQLQuery(StoreStatements.verdictSets)))
-    }
-
     /// The id of the verdict's set, stored now if it is not yet.
     private func verdictSet(_ verdict: VerdictRow, in sets: inout VerdictSets) async throws -> Int64 {
         let values = StoreStatements.verdictSetValues(verdict)
         if let id = sets.id(values) { return id }
+        if let query = sets.query(for: values) {
+            sets.add(try await run(query), for: values)
+            if let id = sets.id(values) { return id }
+        }
         guard let id = try await run(SQLQuery(StoreStatements.insertVerdictSet, values)).first?.int(0) else {
             throw StoreError("cannot store a verdict")
         }

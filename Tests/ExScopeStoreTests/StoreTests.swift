@@ -195,11 +195,20 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 2)
         let cus = try await store.rows(SQLQuery("SELECT v.cu FROM observation o JOIN verdict v ON v.observation_id = o.id ORDER BY o.ip"))
         #expect(cus.compactMap { $0.text(0) } == ["CU14", "CU23", "CU14", "CU23", "CU14", "CU23"])
+        // Judged on another day: other sets; the first day again: the stored ones, read by their dates' index.
+        var later = rows
+        for index in later.indices { later[index].verdict.asOf = "2026-12-01" }
+        try await store.record(later, scan: scan)
+        try await store.record(rows, scan: scan)
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 4)
+        let lookup = try #require(VerdictSets().query(for: StoreStatements.verdictSetValues(rows[0].verdict)))
+        let plan = try await store.rows(SQLQuery("EXPLAIN QUERY PLAN " + lookup.sql, lookup.arguments)).compactMap { $0.text(3) }
+        #expect(plan.contains { $0.contains("verdict_set_dates") }, "\(plan)")
         // Reassessing with the catalog adds the catalog's verdicts and moves every result to them.
         _ = try await store.reassess(scan: nil, catalog: try Catalog.bundled(), asOf: CalendarDate(year: 2026, month: 11, day: 27)!)
         let used = try await store.rows(SQLQuery("SELECT COUNT(DISTINCT verdict_set_id) FROM observation_verdict"))
         #expect(used.first?.int(0) == 2)
-        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 4)
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 6)
     }
 
     @Test func openingAStoreWhileAnotherProcessWritesDoesNotWaitForIt() async throws {
