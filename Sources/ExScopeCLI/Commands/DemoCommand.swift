@@ -132,7 +132,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         if serve {
             print("Serving the dashboard on http://127.0.0.1:\(port)/ until Ctrl-C")
-            var command = try ServeCommand.parse(["--port", String(port)] + (storeOptions.store.map { ["--store", $0] } ?? []))
+            let command = try ServeCommand.parse(["--port", String(port)] + (storeOptions.store.map { ["--store", $0] } ?? []))
             try await command.run()
         }
     }
