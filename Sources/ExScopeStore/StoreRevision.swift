@@ -7,7 +7,10 @@
 /// do not change it until the scan ends; nor do `reassess` (the dashboard judges builds itself) or
 /// a re-import that only rewrites results already stored.
 public struct StoreRevision: Sendable, Hashable {
-    let values: [SQLValue]
+    /// Each scan's id → its state (its end, and the last result of an ended scan): a reader may keep
+    /// what it read of a scan whose state is unchanged.
+    public let scans: [Int64: [SQLValue]]
+    let assessment: [SQLValue]
 }
 
 extension ResultStore {
@@ -19,6 +22,10 @@ extension ResultStore {
             FROM scan s ORDER BY s.id
             """))
         let assessment = try await rows(SQLQuery("SELECT MAX(id) FROM assessment"))
-        return StoreRevision(values: (scans + assessment).flatMap(\.values))
+        var states: [Int64: [SQLValue]] = [:]
+        for row in scans {
+            if case .int(let id) = row[0] { states[id] = Array(row.values.dropFirst()) }
+        }
+        return StoreRevision(scans: states, assessment: assessment.flatMap(\.values))
     }
 }

@@ -84,6 +84,16 @@ import Testing
             #expect(source.version == 1)
             #expect(try await page("/scans").contains("week-2"))
             #expect(try await page("/api/overview?scan=week-2").contains("\"exchangeHosts\""))
+            // Only the new scan was read; the first was kept as indexed, and both answer as a fresh load does.
+            #expect(source.loaded.read == ["week-2"])
+            let fresh = try await StoreDashboardSource.load(store, catalog: try Catalog.bundled(), asOf: Self.asOf, assessment: nil)
+            #expect(fresh.loaded.read == ["week-1", "week-2"])
+            #expect(try await source.scans() == fresh.scans())
+            for scan in ["week-1", "week-2"] {
+                #expect(try await source.overview(scan: scan, finding: "CVE-2025-53786", minConfidence: .medium)
+                        == fresh.overview(scan: scan, finding: "CVE-2025-53786", minConfidence: .medium))
+                #expect(try await source.hosts(HostQuery(scan: scan)) == fresh.hosts(HostQuery(scan: scan)))
+            }
             // A store that cannot be read leaves the loaded data in use.
             try await store.close()
             #expect(try await source.dataVersion() == 1)

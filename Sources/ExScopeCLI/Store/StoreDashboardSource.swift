@@ -16,9 +16,10 @@ import Synchronization
 ///
 /// The store may change while the dashboard runs (`scan --store`, `import`, `assess`
 /// in another process): ``dataVersion()`` compares the store's ``StoreRevision`` with the one loaded,
-/// and on a difference loads the store again in the background. Pages keep being answered from the
-/// loaded data meanwhile; the version changes (and the dashboard renders again) once the new index
-/// is in place.
+/// and on a difference loads the store again in the background: the scans that changed (added, ended,
+/// grown by an import) are read again, the others kept as indexed. A scan still being written is read
+/// as it was when first loaded until it ends. Pages keep being answered from the loaded data
+/// meanwhile; the version changes (and the dashboard renders again) once the new index is in place.
 final class StoreDashboardSource: DashboardDataSource {
     /// One load of the store: its index, the scans' ids, and the revision it was read at.
     struct Loaded: Sendable {
@@ -26,6 +27,8 @@ final class StoreDashboardSource: DashboardDataSource {
         /// Scan name → the store's scan id.
         let scanIDs: [String: Int64]
         let revision: StoreRevision
+        /// The scans this load read from the store; the others were kept from the load before.
+        let read: [String]
     }
 
     private struct State {
@@ -66,11 +69,14 @@ final class StoreDashboardSource: DashboardDataSource {
     /// - Parameter checkInterval: how often at most ``dataVersion()`` reads the store's revision.
     static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
                      checkInterval: Duration = .seconds(1)) async throws -> StoreDashboardSource {
-        let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment)
+        let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment, previous: nil)
         return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment, checkInterval: checkInterval)
     }
 
-    private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?) async throws -> Loaded {
+    /// Loads the store; with `previous`, the scans whose state the store's revision shows unchanged
+    /// since then are kept from it, not read again.
+    private static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
+                             previous: Loaded?) async throws -> Loaded {
         // Read first: whatever is written during the load makes the next check differ, and loads again.
         let revision = try await store.revision()
         var assessment = assessment
@@ -78,7 +84,14 @@ final class StoreDashboardSource: DashboardDataSource {
         var verdicts = VerdictMemo(catalog: catalog, asOf: asOf)
         var scans: [InMemoryDataSource.Scan] = []
         var scanIDs: [String: Int64] = [:]
+        var kept: Set<String> = []
         for summary in try await store.scans() {
+            scanIDs[summary.name] = summary.id
+            if let previous, previous.scanIDs[summary.name] == summary.id,
+               let state = revision.scans[summary.id], previous.revision.scans[summary.id] == state {
+                kept.insert(summary.name)
+                continue
+            }
             var records: [ScanRecord] = [], locations: [HostLocation?] = []
             records.reserveCapacity(summary.results)
             locations.reserveCapacity(summary.results)
@@ -93,10 +106,14 @@ final class StoreDashboardSource: DashboardDataSource {
             }
             let label = summary.source == "synthetic" || summary.name.contains("synthetic") ? "\(summary.name) (synthetic)" : nil
             scans.append(.init(name: summary.name, label: label, records: records, locations: locations))
-            scanIDs[summary.name] = summary.id
         }
-        let index = InMemoryDataSource(scans: consume scans, assessment: assessment)
-        return Loaded(index: index, scanIDs: scanIDs, revision: revision)
+        let read = scans.map(\.name)
+        let index = if let previous {
+            InMemoryDataSource(keeping: kept, of: previous.index, adding: consume scans, assessment: assessment)
+        } else {
+            InMemoryDataSource(scans: consume scans, assessment: assessment)
+        }
+        return Loaded(index: index, scanIDs: scanIDs, revision: revision, read: read)
     }
 
     /// The loaded version. At most once per ``checkInterval``, and not while a load is under way, it
@@ -118,10 +135,10 @@ final class StoreDashboardSource: DashboardDataSource {
         }
     }
 
-    /// Loads the store again and puts the new index in place. A failed load keeps the loaded data
-    /// (the next ``dataVersion()`` tries again).
+    /// Loads the store again (the scans that changed) and puts the new index in place. A failed load
+    /// keeps the loaded data (the next ``dataVersion()`` tries again).
     private func reload() async {
-        let loaded = try? await Self.load(store, catalog: catalog, asOf: asOf, assessment: assessmentFile)
+        let loaded = try? await Self.load(store, catalog: catalog, asOf: asOf, assessment: assessmentFile, previous: self.loaded)
         state.withLock { state in
             if let loaded {
                 state.loaded = loaded

@@ -43,10 +43,24 @@ public final class InMemoryDataSource: DashboardDataSource {
     ///   - scans: the scans; they are ordered by their earliest record timestamp (ties keep this order).
     ///   - assessment: the organisation checklist, if there is one.
     ///   - locate: the country/ASN of a record (`nil` for none, e.g. loopback or private addresses), for scans without `locations`.
-    public init(scans: consuming [Scan], assessment: OrganisationAssessment? = nil,
+    public convenience init(scans: consuming [Scan], assessment: OrganisationAssessment? = nil,
                 locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
-        var tables = InternTables()
-        var indexes: [ScanIndex] = []
+        self.init(kept: [], tables: InternTables(), adding: scans, assessment: assessment, locate: locate)
+    }
+
+    /// Keeps the scans named `kept` of `previous` as they were indexed, and loads and indexes `scans`
+    /// beside them (a reader of a changing store reads only the scans that changed).
+    public convenience init(keeping kept: Set<String>, of previous: InMemoryDataSource, adding scans: consuming [Scan],
+                            assessment: OrganisationAssessment?, locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
+        // The kept indexes refer to the previous tables by position; new values are appended after them.
+        self.init(kept: previous.scanIndexes.filter { kept.contains($0.name) }, tables: previous.tables, adding: scans,
+                  assessment: assessment, locate: locate)
+    }
+
+    private init(kept: [ScanIndex], tables: InternTables, adding scans: consuming [Scan], assessment: OrganisationAssessment?,
+                 locate: (ScanRecord) -> HostLocation?) {
+        var tables = tables
+        var indexes = kept
         for i in scans.indices {
             // Taken out of the scan so that the index, holding the only reference, sorts them in place.
             var records: [ScanRecord] = []
