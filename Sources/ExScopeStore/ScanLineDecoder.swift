@@ -1,4 +1,4 @@
-public import ExScopeCore
+import ExScopeCore
 import Foundation
 import Synchronization
 
