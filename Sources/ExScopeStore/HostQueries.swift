@@ -112,6 +112,12 @@ public struct StoredResult {
         """ + " " + FindingLists.statuses.map { "v." + FindingLists.column(for: $0) }.joined(separator: ", ")
     public static let count = columns.split(separator: ",").count
 
+    /// Every result of one scan in the order it was stored (the dashboard's load), streamed by the
+    /// `(scan_id, id)` index.
+    public static func ofScan(_ id: Int64) -> SQLQuery {
+        SQLQuery("SELECT \(columns) FROM observation o \(StoreStatements.leftJoinVerdict) WHERE o.scan_id = ? ORDER BY o.id", [.int(id)])
+    }
+
     /// The row; the statement's own columns are read from it at ``count`` and after.
     public let row: SQLRow
 

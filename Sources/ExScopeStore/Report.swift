@@ -107,7 +107,7 @@ extension ResultStore {
                 COUNT(DISTINCT CASE WHEN o.exchange_online = 1 THEN COALESCE(o.ip, o.hostname) END),
                 COUNT(DISTINCT CASE WHEN o.detected = 1 AND o.exchange_online = 0 AND o.confidence >= 1 AND v.hybrid_status = 'vulnerable'
                     THEN COALESCE(o.ip, o.hostname) END)
-            FROM scan s LEFT JOIN observation o ON o.scan_id = s.id LEFT JOIN verdict v ON v.observation_id = o.id
+            FROM scan s LEFT JOIN observation o ON o.scan_id = s.id \(StoreStatements.leftJoinVerdict)
             GROUP BY s.id, s.name, s.started_at, s.ended_at, s.targets, s.options, s.source, s.enrichment
             ORDER BY s.started_at, s.id
             """))

@@ -143,6 +143,13 @@ public enum StoreStatements {
         ON CONFLICT (observation_id) DO UPDATE SET raw = excluded.raw
         """
 
+    /// Joins each result `o` to its verdict `v`, when it has one. Written on the tables, not the
+    /// `verdict` view: SQLite does not flatten a view on the right of a LEFT JOIN but materialises it
+    /// whole (every verdict of the store, in memory) and builds an automatic index over it.
+    public static let leftJoinVerdict = """
+        LEFT JOIN observation_verdict ov ON ov.observation_id = o.id LEFT JOIN verdict_set v ON v.id = ov.verdict_set_id
+        """
+
     /// Links a result to its verdict set.
     public static let upsertVerdict = """
         INSERT INTO observation_verdict (observation_id, scan_id, verdict_set_id) VALUES (?, ?, ?)

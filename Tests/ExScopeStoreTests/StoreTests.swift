@@ -185,6 +185,19 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         try await store.close()
     }
 
+    /// Reading results with their verdicts looks each one up: the `verdict` view is never copied whole.
+    @Test func readingResultsWithTheirVerdictsNeverMaterialisesTheView() async throws {
+        let store = try await storeWithKnownRows()
+        for query in [StoredResult.ofScan(1), SQLQuery("SELECT 1 FROM scan s LEFT JOIN observation o ON o.scan_id = s.id \(StoreStatements.leftJoinVerdict)")] {
+            let plan = try await store.rows(SQLQuery("EXPLAIN QUERY PLAN " + query.sql, query.arguments)).compactMap { $0.text(3) }
+            #expect(!plan.contains { $0.contains("MATERIALIZE") || $0.contains("AUTOMATIC") }, "\(plan)")
+        }
+        // Written on the view, the same join would be.
+        let viaView = try await store.rows(SQLQuery("EXPLAIN QUERY PLAN SELECT v.cu FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id"))
+        #expect(viaView.compactMap { $0.text(3) }.contains { $0.contains("MATERIALIZE") })
+        #expect(try await store.rows(StoredResult.ofScan(1)).count == knownRows.count)
+    }
+
     @Test func resultsWithEqualVerdictsShareOneStoredVerdict() async throws {
         let store = try SQLiteStore(path: nil)
         let scan = try await store.openScan(ScanInfo(name: "shared", startedAt: "2026-11-01T00:00:00Z"))

@@ -96,10 +96,7 @@ final class StoreDashboardSource: DashboardDataSource {
             records.reserveCapacity(summary.results)
             locations.reserveCapacity(summary.results)
             // One query per scan, its rows handed over as they are read: no page of rows is held.
-            try await store.forEachRow(SQLQuery("""
-                SELECT \(StoredResult.columns) FROM observation o LEFT JOIN verdict v ON v.observation_id = o.id
-                WHERE o.scan_id = ? ORDER BY o.id
-                """, [.int(summary.id)])) { row in
+            try await store.forEachRow(StoredResult.ofScan(summary.id)) { row in
                 let result = StoredResult(row)
                 records.append(verdicts.record(result))
                 locations.append(result.isLocated ? verdicts.location(code: result.country, asn: result.asn, asName: result.asOrganization) : nil)

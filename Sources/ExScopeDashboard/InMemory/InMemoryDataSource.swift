@@ -45,7 +45,7 @@ public final class InMemoryDataSource: DashboardDataSource {
     ///   - locate: the country/ASN of a record (`nil` for none, e.g. loopback or private addresses), for scans without `locations`.
     public convenience init(scans: consuming [Scan], assessment: OrganisationAssessment? = nil,
                 locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
-        self.init(kept: [], tables: InternTables(), adding: scans, assessment: assessment, locate: locate)
+        self.init(kept: [], tables: InternTables(), adding: consume scans, assessment: assessment, locate: locate)
     }
 
     /// Keeps the scans named `kept` of `previous` as they were indexed, and loads and indexes `scans`
@@ -53,7 +53,7 @@ public final class InMemoryDataSource: DashboardDataSource {
     public convenience init(keeping kept: Set<String>, of previous: InMemoryDataSource, adding scans: consuming [Scan],
                             assessment: OrganisationAssessment?, locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
         // The kept indexes refer to the previous tables by position; new values are appended after them.
-        self.init(kept: previous.scanIndexes.filter { kept.contains($0.name) }, tables: previous.tables, adding: scans,
+        self.init(kept: previous.scanIndexes.filter { kept.contains($0.name) }, tables: previous.tables, adding: consume scans,
                   assessment: assessment, locate: locate)
     }
 
