@@ -44,7 +44,7 @@ public final class InMemoryDataSource: DashboardDataSource {
     ///   - assessment: the organisation checklist, if there is one.
     ///   - locate: the country/ASN of a record (`nil` for none, e.g. loopback or private addresses), for scans without `locations`.
     public convenience init(scans: consuming [Scan], assessment: OrganisationAssessment? = nil,
-                locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
+                            locate: (ScanRecord) -> HostLocation? = { _ in nil }) {
         self.init(kept: [], tables: InternTables(), adding: consume scans, assessment: assessment, locate: locate)
     }
 
