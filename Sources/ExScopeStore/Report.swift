@@ -118,6 +118,19 @@ extension ResultStore {
         }
     }
 
+    /// Every scan's id, name and source, in the order of ``scans()``, without its counts (which read
+    /// every result of the store): what a reader walking the scans needs.
+    public func scanNames() async throws -> [(id: Int64, name: String, source: String)] {
+        try await rows(SQLQuery("SELECT id, name, source FROM scan ORDER BY started_at, id")).map { row in
+            (Int64(row.int(0) ?? 0), row.text(1) ?? "", row.text(2) ?? "")
+        }
+    }
+
+    /// How many results a scan holds (from the `(scan_id, id)` index).
+    public func resultCount(scan id: Int64) async throws -> Int {
+        try await rows(SQLQuery("SELECT COUNT(*) FROM observation WHERE scan_id = ?", [.int(id)])).first?.int(0) ?? 0
+    }
+
     /// The scan with this name, or the latest scan for nil.
     /// - Throws: ``StoreError`` when there is no such scan.
     public func resolveScan(_ name: String?) async throws -> (id: Int64, name: String, startedAt: String, enrichment: String) {

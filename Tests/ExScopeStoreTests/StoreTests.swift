@@ -185,6 +185,19 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         try await store.close()
     }
 
+    /// The light scan list a reader walks agrees with the counted one.
+    @Test func scanNamesAndResultCountsAgreeWithTheScanSummaries() async throws {
+        let store = try await storeWithKnownRows()
+        let other = try await store.openScan(ScanInfo(name: "earlier", startedAt: "2026-10-01T00:00:00Z", source: "import"))
+        try await store.record(Array(knownRows.prefix(2)), scan: other)
+        let summaries = try await store.scans()
+        let names = try await store.scanNames()
+        #expect(names.map(\.name) == summaries.map(\.name) && names.map(\.name) == ["earlier", "known"])
+        #expect(names.map(\.id) == summaries.map(\.id) && names.map(\.source) == summaries.map(\.source))
+        for summary in summaries { #expect(try await store.resultCount(scan: summary.id) == summary.results) }
+        #expect(try await store.resultCount(scan: other) == 2)
+    }
+
     /// Reading results with their verdicts looks each one up: the `verdict` view is never copied whole.
     @Test func readingResultsWithTheirVerdictsNeverMaterialisesTheView() async throws {
         let store = try await storeWithKnownRows()

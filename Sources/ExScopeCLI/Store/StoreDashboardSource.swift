@@ -85,7 +85,8 @@ final class StoreDashboardSource: DashboardDataSource {
         var scans: [InMemoryDataSource.Scan] = []
         var scanIDs: [String: Int64] = [:]
         var kept: Set<String> = []
-        for summary in try await store.scans() {
+        // The scans' names only: their counts (`store.scans()`) would read every result of the store.
+        for summary in try await store.scanNames() {
             scanIDs[summary.name] = summary.id
             if let previous, previous.scanIDs[summary.name] == summary.id,
                let state = revision.scans[summary.id], previous.revision.scans[summary.id] == state {
@@ -93,8 +94,9 @@ final class StoreDashboardSource: DashboardDataSource {
                 continue
             }
             var records: [ScanRecord] = [], locations: [HostLocation?] = []
-            records.reserveCapacity(summary.results)
-            locations.reserveCapacity(summary.results)
+            let count = try await store.resultCount(scan: summary.id)
+            records.reserveCapacity(count)
+            locations.reserveCapacity(count)
             // One query per scan, its rows handed over as they are read: no page of rows is held.
             try await store.forEachRow(StoredResult.ofScan(summary.id)) { row in
                 let result = StoredResult(row)
