@@ -66,16 +66,18 @@ final class Connector: Sendable {
     /// Registers the socket under the lock, so that neither its event nor its deadline is handled
     /// before it is known, and its descriptor cannot be closed and reused before the registration.
     private func wait(for waiter: Waiter, timeout: TimeAmount) {
-        let deadline = Self.now() &+ UInt64(max(0, timeout.nanoseconds))
         let outcome = state.withLockedValue { state -> Result<Bool, ProbeError> in
+            // Read under the lock: each timeout's queue is appended in deadline order, and the run loop relies on it.
+            let deadline = Self.now() &+ UInt64(max(0, timeout.nanoseconds))
             let token = state.nextToken
             state.nextToken += 1
             var event = epoll_event(events: EPOLLOUT.rawValue | EPOLLONESHOT.rawValue, data: epoll_data_t(u64: token))
             guard epoll_ctl(epoll, EPOLL_CTL_ADD, waiter.socket, &event) == 0 else { return .failure(ProbeError(connectErrno: errno)) }
             state.waiting[token] = waiter
             state.deadlines[timeout.nanoseconds, default: CircularBuffer()].append((deadline, token))
-            defer { state.wakeAt = min(state.wakeAt, deadline) }
-            return .success(deadline < state.wakeAt)
+            let wake = deadline < state.wakeAt
+            state.wakeAt = min(state.wakeAt, deadline)
+            return .success(wake)
         }
         switch outcome {
         case .success(let wake):
