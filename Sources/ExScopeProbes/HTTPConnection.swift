@@ -24,9 +24,6 @@ struct HTTPConnection: Sendable {
     /// Connects and, for HTTPS, completes the handshake.
     static func open(address: IPAddress, port: Int, hostname: String?, tls: NIOSSLContext?,
                      configuration: ProbeConfiguration, group: any EventLoopGroup) async throws(ProbeError) -> HTTPConnection {
-        let defaultPort = tls == nil ? 80 : 443
-        let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
-        let hostHeader = port == defaultPort ? name : "\(name):\(port)"
         // Connect first and build the pipeline only for connections that exist: most targets of a
         // sweep refuse, and a channel or a TLS session object per refused attempt costs memory and time.
         // Reads stay off until the pipeline is complete, so no early byte is lost.
@@ -44,8 +41,11 @@ struct HTTPConnection: Sendable {
         let connected = bootstrap.connectTimeout(configuration.timeouts.connect).connect(to: socketAddress)
             .flatMapErrorThrowing { throw classifyConnect($0) }
         #endif
+        // The Host header is made only for a connection that exists (a refused target never needs it).
         let opened = connected.flatMap { channel in
-            start(channel, tls: tls, hostname: hostname, hostHeader: hostHeader, configuration: configuration)
+            let name = hostname ?? (address.isIPv4 ? address.description : "[\(address)]")
+            let hostHeader = port == (tls == nil ? 80 : 443) ? name : "\(name):\(port)"
+            return start(channel, tls: tls, hostname: hostname, hostHeader: hostHeader, configuration: configuration)
         }
         do {
             return try await opened.get()
