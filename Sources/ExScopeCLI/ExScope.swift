@@ -43,8 +43,10 @@ public struct ExScope: AsyncParsableCommand {
                 return 0
             }
             Terminal.error(message.isEmpty ? "\(error)" : message)
-            // ArgumentParser uses 64 for usage errors; ExScope's contract says 2.
-            return code == .validationFailure || error is ValidationError ? ExitCode.badInput.rawValue : code.rawValue
+            // ArgumentParser uses 64 for usage errors; ExScope's contract says 2. Any other error is a failure
+            // during the run (3): ArgumentParser's 1 would read as "found something that needs action".
+            if code == .validationFailure || error is ValidationError { return ExitCode.badInput.rawValue }
+            return code == .failure ? ExitCode.runFailure.rawValue : code.rawValue
         }
     }
 }
