@@ -35,13 +35,25 @@ final class Connector: Sendable {
     private let state = NIOLockedValueBox(State())
     private let epoll: CInt
     private let wakeUp: CInt
+    /// Why the epoll set could not be made (no descriptor left when the first connect came): every
+    /// connect then fails as a local failure, which stops the scan.
+    private let setupFailure: ProbeError?
 
     private init() {
-        epoll = epoll_create1(CInt(EPOLL_CLOEXEC))
-        wakeUp = eventfd(0, CInt(EFD_NONBLOCK | EFD_CLOEXEC))
-        precondition(epoll >= 0 && wakeUp >= 0, "cannot create the scanner's epoll set: \(String(cString: strerror(errno)))")
+        let epoll = epoll_create1(CInt(EPOLL_CLOEXEC))
+        let wakeUp = epoll >= 0 ? eventfd(0, CInt(EFD_NONBLOCK | EFD_CLOEXEC)) : -1
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: 0))
-        precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeUp, &event) == 0, "cannot watch the connector's eventfd")
+        let watching = wakeUp >= 0 && epoll_ctl(epoll, EPOLL_CTL_ADD, wakeUp, &event) == 0
+        self.epoll = epoll
+        self.wakeUp = wakeUp
+        guard watching else {
+            // errno is the first failed call's: the later ones were not made.
+            setupFailure = ProbeError(local: errno, doing: "setting up the scanner's connects")
+            if epoll >= 0 { close(epoll) }
+            if wakeUp >= 0 { close(wakeUp) }
+            return
+        }
+        setupFailure = nil
         let thread = Thread { [unowned self] in self.run() }
         thread.name = "exscope-connector"
         thread.start()
@@ -49,8 +61,9 @@ final class Connector: Sendable {
 
     /// A connected, non-blocking socket to `address:port`, or why there is none.
     func connect(to address: IPAddress, port: Int, timeout: TimeAmount) async -> Result<CInt, ProbeError> {
+        if let setupFailure { return .failure(setupFailure) }
         let socket = Glibc.socket(address.isIPv4 ? AF_INET : AF_INET6, CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard socket >= 0 else { return .failure(ProbeError(connectErrno: errno, opening: true)) }
+        guard socket >= 0 else { return .failure(ProbeError(local: errno, doing: "opening a socket")) }
         let result = Self.withSocketAddress(address, port: port) { Glibc.connect(socket, $0, $1) }
         if result == 0 { return .success(socket) }
         let code = errno
@@ -72,7 +85,7 @@ final class Connector: Sendable {
             let token = state.nextToken
             state.nextToken += 1
             var event = epoll_event(events: EPOLLOUT.rawValue | EPOLLONESHOT.rawValue, data: epoll_data_t(u64: token))
-            guard epoll_ctl(epoll, EPOLL_CTL_ADD, waiter.socket, &event) == 0 else { return .failure(ProbeError(connectErrno: errno)) }
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, waiter.socket, &event) == 0 else { return .failure(ProbeError(local: errno, doing: "watching a connect")) }
             state.waiting[token] = waiter
             state.deadlines[timeout.nanoseconds, default: CircularBuffer()].append((deadline, token))
             let wake = deadline < state.wakeAt

@@ -51,6 +51,9 @@ struct HTTPConnection: Sendable {
             return try await opened.get()
         } catch let error as ProbeError {
             throw error
+        } catch let error as IOError where ProbeError.localErrors.contains(error.errnoCode) {
+            // NIO could not register the connected socket (epoll or memory limits of this machine).
+            throw ProbeError(local: error.errnoCode, doing: "setting up a connection")
         } catch {
             throw ProbeError(.tlsError, "cannot set up the connection: \(shortDescription(error))")
         }

@@ -37,6 +37,11 @@ public struct ScanRunner: Sendable {
     /// keeps that position), with the target when it will produce an outcome; `onResult`
     /// sees every outcome. If `onResult` throws, scanning stops and the error is rethrown.
     /// Cancelling the calling task stops taking targets; hosts in flight finish.
+    ///
+    /// An outcome with a ``HostOutcome/localFailure`` (this machine ran out of descriptors, memory or
+    /// local ports) is not a result: it is neither counted nor passed to `onResult`, since the target was
+    /// never really tried. The first one stops the taking of targets; the hosts in flight finish and
+    /// their results are passed on; then the run throws ``LocalFailure``.
     @discardableResult
     public func run<Targets: Sequence & Sendable>(
         _ targets: Targets, onTaken: (Int, ScanTarget?) -> Void = { _, _ in },
@@ -52,6 +57,7 @@ public struct ScanRunner: Sendable {
             continuation.finish()
         }
         var summary = Summary()
+        var localFailure: String?
         do {
             for await event in events {
                 switch event {
@@ -67,8 +73,14 @@ public struct ScanRunner: Sendable {
                     onTaken(count, nil)
                     summary.excludedSilently += UInt64(count)
                 case .finished(let outcome):
-                    summary.count(outcome.status)
-                    try await onResult(outcome)
+                    if let failure = outcome.localFailure {
+                        // Stop taking targets; the hosts in flight finish.
+                        if localFailure == nil { producer.cancel() }
+                        localFailure = localFailure ?? failure
+                    } else {
+                        summary.count(outcome.status)
+                        try await onResult(outcome)
+                    }
                     creditor.yield()
                 }
             }
@@ -79,7 +91,17 @@ public struct ScanRunner: Sendable {
             throw error
         }
         _ = await producer.value
+        if let localFailure { throw LocalFailure(reason: localFailure, summary: summary) }
         return summary
+    }
+
+    /// The run stopped because this machine could not open or watch a connection: every outcome
+    /// before it and every host that was in flight were passed on; the targets that failed were not.
+    public struct LocalFailure: Error, Sendable {
+        /// The first local failure, e.g. `opening a socket failed on this machine: Too many open files`.
+        public let reason: String
+        /// What was counted before the run stopped.
+        public let summary: Summary
     }
 
     private static func produce<Targets: Sequence>(_ targets: Targets, concurrency: Int, rate: Double?, prober: HostProber,

@@ -67,31 +67,81 @@ import Testing
     }
 
     @Test func killedWithSIGKILLAndResumedGivesTheSameResultsAsOneRun() async throws {
-        let simulator = try FleetSimulator(configuration: .init(hosts: 300, seed: 21, baseAddress: "127.27.0.1", mix: .wellBehaved),
+        try await stopAndResume(seed: 21, base: "127.27.0.1", network: "127.27.0.0/23") { common, partial, _ in
+            // A slow run (rate-limited), killed with SIGKILL after its first checkpoints.
+            let process = Process()
+            process.executableURL = ExScopeProcess.productsDirectory.appendingPathComponent("exscope")
+            process.arguments = common + ["-o", partial, "--rate", "120"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .milliseconds(2500))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+        }
+    }
+
+    @Test func aScanThatRunsOutOfDescriptorsStopsWithoutInventingResultsAndResumes() async throws {
+        try await stopAndResume(seed: 22, base: "127.28.0.1", network: "127.28.0.0/23") { common, partial, whole in
+            // 40 descriptors: a few dozen connections at once, against 256 hosts in flight.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n 40 && exec \"$0\" \"$@\"", ExScopeProcess.productsDirectory.appendingPathComponent("exscope").path]
+                + common + ["-o", partial]
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 3, "\(stderr)")
+            #expect(stderr.contains("opening a socket failed on this machine: Too many open files"), "\(stderr)")
+            #expect(stderr.contains("continue with --resume -o \(partial)"), "\(stderr)")
+            // What was written is true: no target is reported refused for want of a socket.
+            let before = try Self.comparable(partial)
+            #expect(before.count < 512)
+            #expect(Set(before).isSubset(of: Set(try Self.comparable(whole))), "a result differs from an unhindered scan")
+        }
+    }
+
+    @Test func aFailureNoCommandNamesExitsThreeNotOne() throws {
+        // The demo's simulator cannot open its sockets with 64 descriptors: NIO's error reaches the top level.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-fail-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" demo --store \"$1\"", ExScopeProcess.productsDirectory.appendingPathComponent("exscope").path,
+                             folder.appendingPathComponent("demo.sqlite").path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3, "\(stderr)")
+        #expect(stderr.hasPrefix("exscope: ") && stderr.contains("Too many open files"), "\(stderr)")
+    }
+
+    /// Scans 300 simulated hosts in a /23 (512 targets) once whole, then again stopped part-way by `stop`
+    /// (given the scan's arguments, its output file and the whole run's), then resumed: the resumed output
+    /// must hold every target once, with what the whole run concluded.
+    private func stopAndResume(seed: UInt64, base: String, network: String,
+                               stop: ([String], String, String) async throws -> Void) async throws {
+        let simulator = try FleetSimulator(configuration: .init(hosts: 300, seed: seed, baseAddress: base, mix: .wellBehaved),
                                            catalog: try Catalog.bundled())
         try await simulator.start()
         defer { Task { try? await simulator.stop() } }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-resume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let common = ["scan", "127.27.0.0/23", "-p", "\(simulator.port)", "--seed", "5", "--all-statuses", "--quiet", "--no-store",
+        let common = ["scan", network, "-p", "\(simulator.port)", "--seed", "5", "--all-statuses", "--quiet", "--no-store",
                       "--response-timeout", "4", "--host-timeout", "20"]
 
         let whole = folder.appendingPathComponent("whole.jsonl").path
         let reference = try ExScopeProcess.run(common + ["-o", whole])
         #expect(reference.status == 0, "\(reference.stderr)")
 
-        // A slow run (rate-limited), killed with SIGKILL after its first checkpoints.
         let partial = folder.appendingPathComponent("partial.jsonl").path
-        let process = Process()
-        process.executableURL = ExScopeProcess.productsDirectory.appendingPathComponent("exscope")
-        process.arguments = common + ["-o", partial, "--rate", "120"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try await Task.sleep(for: .milliseconds(2500))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        try await stop(common, partial, whole)
         #expect(FileManager.default.fileExists(atPath: partial + ".checkpoint"))
 
         let resumed = try ExScopeProcess.run(common + ["-o", partial, "--resume"])

@@ -7,7 +7,8 @@ import Testing
 @testable import ExScopeProbes
 
 /// The scanner's own connect: refused, connected, timed out, both families, and no socket left open.
-@Suite("Connector")
+// Serialized: two tests lower the process's descriptor limit.
+@Suite("Connector", .serialized)
 struct ConnectorTests {
     /// A listening socket on `address` with a kernel-chosen port; `backlog` 0 lets one connection wait
     /// to be accepted, so with nothing accepting, a later SYN is dropped and its connect never finishes.
@@ -142,6 +143,44 @@ struct ConnectorTests {
             return refused
         }
         #expect(refused == attempts)
+    }
+
+    @Test("with no descriptor left, the prober reports a failure of this machine, not a status of the target")
+    func noDescriptorLeftIsALocalFailure() async throws {
+        let address = try #require(IPAddress("127.61.0.5"))
+        let port = try { let listener = try Listener(address); close(listener.socket); return listener.port }()
+        let prober = try HostProber(configuration: ProbeConfiguration(), catalog: SimulatorFleetTests.catalog, asOf: ScanAgainstFleetTests.asOf)
+        // The connector's own epoll set is made before (a connector that cannot make it fails every connect).
+        _ = Connector.shared
+        var limit = rlimit()
+        getrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit)
+        let saved = limit
+        limit.rlim_cur = rlim_t(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count + 16)
+        #expect(setrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit) == 0)
+        // Every descriptor below the limit taken: the next socket() fails.
+        var fillers: [CInt] = []
+        while case let filler = open("/dev/null", O_RDONLY), filler >= 0 { fillers.append(filler) }
+        let outcome = await prober.probe(ScanTarget(address: address, hostname: nil, port: port, named: true))
+        fillers.forEach { close($0) }
+        var restore = saved
+        setrlimit(CInt(RLIMIT_NOFILE.rawValue), &restore)
+        #expect(outcome.localFailure == "opening a socket failed on this machine: Too many open files")
+        #expect(outcome.evidence.responses.isEmpty)
+        // With descriptors again, the same target is tried: its port is closed.
+        let again = await prober.probe(ScanTarget(address: address, hostname: nil, port: port, named: true))
+        #expect(again.localFailure == nil)
+        #expect(again.status == .connectionRefused)
+    }
+
+    @Test("connect errors that mean this machine ran out of something are local; the target's are not")
+    func localConnectErrors() {
+        for code in [EADDRNOTAVAIL, EAGAIN, ENOBUFS, ENOMEM, EMFILE] {
+            #expect(ProbeError(connectErrno: code).local, "errno \(code)")
+        }
+        for code in [ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EHOSTUNREACH, ECONNRESET] {
+            #expect(!ProbeError(connectErrno: code).local, "errno \(code)")
+        }
+        #expect(ProbeError(connectErrno: EHOSTUNREACH).status == .connectionRefused)
     }
 }
 #endif

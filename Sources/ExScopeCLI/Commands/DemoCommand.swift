@@ -75,11 +75,17 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let reporter = ProgressReporter(total: UInt64(targets.count), mode: Terminal.stderrIsTTY ? .bar : .lines)
         var counts = ScanSession.Counts()
-        try await ScanRunner(prober: prober, concurrency: 200).run(targets) { outcome in
-            let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalog.date)
-            counts.add(record, failOn: nil)
-            if ResultSink.answered.contains(record.status) { try await sink.add(record, json: nil) }
-            reporter.update(counts)
+        do {
+            try await ScanRunner(prober: prober, concurrency: 200).run(targets) { outcome in
+                let record = ScanRecord(outcome, asOf: asOf, catalogDate: catalog.date)
+                counts.add(record, failOn: nil)
+                if ResultSink.answered.contains(record.status) { try await sink.add(record, json: nil) }
+                reporter.update(counts)
+            }
+        } catch let failure as ScanRunner.LocalFailure {
+            reporter.finish()
+            try? await sink.finish()
+            throw ExScopeFailure.runFailure("the demo's scan stopped after \(counts.results) results: \(failure.reason) (raise `ulimit -n`)")
         }
         reporter.finish()
         try await sink.finish()

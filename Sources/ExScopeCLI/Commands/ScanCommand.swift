@@ -193,17 +193,29 @@ struct ScanCommand: AsyncParsableCommand {
         let interrupt = SignalWatcher(signal: SIGINT) { stop.set() }
         defer { interrupt.cancel() }
 
-        let summary = try await runner.run(targets, onTaken: { session.taken($0, $1) }, onResult: { outcome in
-            if let written = try session.finished(outcome), let storeSink { try await storeSink.add(written.record, json: written.json) }
-            reporter.update(session.counts)
-        })
+        let summary: ScanRunner.Summary
+        var localFailure: ScanRunner.LocalFailure?
+        do {
+            summary = try await runner.run(targets, onTaken: { session.taken($0, $1) }, onResult: { outcome in
+                if let written = try session.finished(outcome), let storeSink { try await storeSink.add(written.record, json: written.json) }
+                reporter.update(session.counts)
+            })
+        } catch let failure as ScanRunner.LocalFailure {
+            // The targets that failed stay in the checkpoint's in-flight list: a resume scans them.
+            localFailure = failure
+            summary = failure.summary
+        }
         reporter.finish()
-        try session.complete(interrupted: stop.isSet)
+        try session.complete(interrupted: stop.isSet || localFailure != nil)
         try await storeSink?.finish()
         if !quiet { Terminal.error(summaryLine(summary, session.counts), prefix: false) }
         if let error = inputTargets?.error { throw ExScopeFailure.badInput(error) }
+        let resumeHint = output.map { "; continue with --resume -o \($0)" } ?? ""
+        if let localFailure {
+            throw ExScopeFailure.runFailure("stopped after \(session.counts.results) results: \(localFailure.reason) (a limit of this machine, not an answer of a target: raise `ulimit -n` or lower --concurrency); everything is flushed\(resumeHint)")
+        }
         if stop.isSet {
-            throw ExScopeFailure.runFailure("interrupted after \(session.counts.results) results; everything is flushed\(output.map { "; continue with --resume -o \($0)" } ?? "")")
+            throw ExScopeFailure.runFailure("interrupted after \(session.counts.results) results; everything is flushed\(resumeHint)")
         }
         if session.counts.gateHits > 0 { throw ExitCode.needsAction }
     }
