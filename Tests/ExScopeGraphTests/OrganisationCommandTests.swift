@@ -49,6 +49,7 @@ struct Run {
         defer { Task { await server.stop() } }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-assess-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("report.json").path, csv = dir.appendingPathComponent("report.csv").path
         let md = dir.appendingPathComponent("report.md").path
         let run = try Run.exscope(["assess", "--no-store", "--inventory", fixturePath("dedicated-app-shared-keys-remain.json"), "--out", json, "--out", csv, "--out", md]
@@ -104,6 +105,7 @@ struct Run {
         #expect(dry.stdout.contains(MockGraphTenant.currentAuthThumbprint))
         #expect(server.sharedPrincipal?.keyCredentials.count == 1)
         let backup = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-backup-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: backup) }
         let applied = try Run.exscope(["hybrid", "cleanup", "--apply", "--backup", backup] + inventory + graphArguments(server), environment: env)
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout.contains("Verified"))
@@ -136,8 +138,10 @@ struct Run {
     @Test func assessSavesEachAssessmentAndTheDashboardShowsTheLatest() async throws {
         let secret = makeSecret()
         let env = ["EXSCOPE_TEST_SECRET": secret]
-        let store = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-assess-store-\(UUID()).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: store) }
+        // In a folder of its own: removing it removes SQLite's -wal and -shm files too.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-assess-store-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("store.sqlite").path
         let before = try await MockGraphServer.start(.dedicatedAppSharedKeysRemain(secret: secret))
         let first = try Run.exscope(["assess", "--store", store, "--inventory", fixturePath("dedicated-app-shared-keys-remain.json")] + graphArguments(before),
                                     environment: env)
@@ -229,6 +233,7 @@ struct Run {
 
     @Test func huntReadsAnExportFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-audits-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
         try Data("{\"value\":[\(MockAudits.foreignKeyAdded),\(MockAudits.dedicatedConsent)]}".utf8).write(to: file)
         let run = try Run.exscope(["hunt", "--audit-file", file.path])
         #expect(run.status == 1, "\(run.stderr)")

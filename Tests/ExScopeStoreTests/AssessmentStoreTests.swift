@@ -47,8 +47,8 @@ func stored(_ report: AssessmentReport) throws -> StoredAssessment {
     }
 
     @Test func aStoreWithoutTheAssessmentTableMigratesAndKeepsItsScans() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         // As the first release wrote it: migration v1 only, with a scan.
         let v1 = try #require(StoreSchema.migrations.first?.name)
         #expect(v1.hasPrefix("v1"))
@@ -75,8 +75,8 @@ func stored(_ report: AssessmentReport) throws -> StoredAssessment {
 
     /// Builds of main recorded the assessment migration as v2-assessment before it was renumbered.
     @Test func aStoreThatRecordedTheFormerMigrationNameOpensAndKeepsItsAssessments() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         let old = try DatabaseQueue(path: path)
         try SQLiteStore.migrator(upTo: "v3-assessment").migrate(old)
         try await old.write { db in

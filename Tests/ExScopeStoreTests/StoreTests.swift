@@ -134,13 +134,10 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
 }
 
 @Suite struct MigrationAndReassessTests {
-    func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-\(UUID().uuidString).sqlite").path
-    }
 
     @Test func anOlderStoreMigratesOnOpenAndKeepsItsData() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         // A store as the first release wrote it: only the first migration, with data.
         let first = try #require(StoreSchema.migrations.first?.name)
         let old = try DatabaseQueue(path: path)
@@ -156,8 +153,8 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
     }
 
     @Test func verdictsOfAStoreWrittenBeforeVerdictSetsReadTheSameAfterMigrating() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         let old = try DatabaseQueue(path: path)
         try SQLiteStore.migrator(upTo: VerdictSetMigrationFixture.lastMigrationBefore).migrate(old)
         try await old.write { db in
@@ -238,8 +235,8 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
     }
 
     @Test func openingAStoreWhileAnotherProcessWritesDoesNotWaitForIt() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         try await SQLiteStore(path: path).close()
         // Another connection (an import, say) holds the write lock for as long as its transaction lasts.
         var other: OpaquePointer?
@@ -259,8 +256,8 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
     }
 
     @Test func aStoreFromANewerVersionIsRefused() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         try await SQLiteStore(path: path).close()
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
@@ -273,8 +270,8 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
     }
 
     @Test func aForeignDatabaseIsRefused() async throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in try db.execute(sql: "CREATE TABLE other (x)") }
         try queue.close()
@@ -425,4 +422,17 @@ struct ListFeed: ResultFeed {
         #expect(try await store.deleteScan(named: "running"))
         #expect(try await changed())
     }
+}
+
+/// A store file in a folder of its own, so that removing the folder also removes SQLite's `-wal` and
+/// `-shm` files, which outlive a store that is not closed.
+func temporaryStorePath() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-store-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("store.sqlite").path
+}
+
+/// Removes a ``temporaryStorePath()`` store with its folder.
+func removeTemporaryStore(_ path: String) {
+    try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
 }
