@@ -39,6 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    /// The simulated hosts' port when it is free (else any free one).
+    static let simulatorPort = 44_377
+
     func validate() throws {
         guard (1...20_000).contains(hosts) else { throw ValidationError("--hosts must be 1-20000") }
     }
@@ -50,8 +53,15 @@ struct DemoCommand: AsyncParsableCommand {
         let scanName = "demo-" + started
 
         // 1. The fleet, on loopback only.
-        let simulator = try FleetSimulator(configuration: .init(hosts: hosts, seed: seed, baseAddress: "127.77.0.1"), catalog: catalog)
-        try await simulator.start()
+        // The same port in every demo while it is free, so that `exscope diff` of two demos compares the same targets.
+        var simulator = try FleetSimulator(configuration: .init(hosts: hosts, seed: seed, baseAddress: "127.77.0.1", port: Self.simulatorPort),
+                                           catalog: catalog)
+        do {
+            try await simulator.start()
+        } catch {
+            simulator = try FleetSimulator(configuration: .init(hosts: hosts, seed: seed, baseAddress: "127.77.0.1"), catalog: catalog)
+            try await simulator.start()
+        }
         let first = simulator.hosts.first?.ip ?? "127.77.0.1", last = simulator.hosts.last?.ip ?? first
         Terminal.error("demo: simulating \(hosts) hosts on \(first)-\(last) port \(simulator.port)", prefix: false)
 
