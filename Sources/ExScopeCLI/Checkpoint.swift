@@ -112,5 +112,13 @@ final class StopFlag: @unchecked Sendable {
     private var value = false
 
     var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+
+    /// Sets the flag; returns whether it was set already.
+    @discardableResult
+    func set() -> Bool {
+        lock.withLock {
+            defer { value = true }
+            return value
+        }
+    }
 }

@@ -76,6 +76,12 @@ final class ScanSession {
         return written
     }
 
+    /// Writes the first checkpoint, so that a scan stopped before its first result can be resumed too.
+    /// A resumed scan keeps the checkpoint it resumed from, still true: the output was cut back to it.
+    func start() throws {
+        if replaysLeft == 0 && position == 0 { try saveCheckpoint() }
+    }
+
     /// Flushes the final checkpoint: removed after a complete scan, kept after an interruption.
     func complete(interrupted: Bool) throws {
         try sink.close()

@@ -103,6 +103,47 @@ import Testing
         }
     }
 
+    @Test func ctrlCLetsHostsInFlightFinishAndASecondCtrlCQuitsAtOnce() async throws {
+        // Hosts that complete TLS and never answer: each holds the scan for its 60 s response timeout.
+        let simulator = try FleetSimulator(configuration: .init(personas: Array(repeating: .hostile(.hangAfterRequest), count: 8),
+                                                                baseAddress: "127.29.0.1"), catalog: try Catalog.bundled())
+        try await simulator.start()
+        defer { Task { try? await simulator.stop() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-sigint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("scan.jsonl").path
+        let process = Process()
+        process.executableURL = ExScopeProcess.productsDirectory.appendingPathComponent("exscope")
+        let common = ["scan", "127.29.0.1-127.29.0.8", "-p", "\(simulator.port)", "--no-store", "--quiet", "--all-statuses", "-o", output]
+        process.arguments = common + ["--response-timeout", "60", "--host-timeout", "120"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // Interrupt once every host is waiting for its answer.
+        while simulator.openConnections < 8 && process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        kill(process.processIdentifier, SIGINT)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(process.isRunning, "the first Ctrl-C did not let the hosts in flight finish")
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3, "\(stderr)")
+        #expect(stderr.contains("stopping: no new targets; the hosts in flight finish (Ctrl-C again to quit at once)"), "\(stderr)")
+        #expect(stderr.contains("interrupted again: quitting now; --resume continues from the last checkpoint"), "\(stderr)")
+        // No host had finished: every target taken is still in flight in the checkpoint, so --resume scans all eight.
+        let checkpoint = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + ".checkpoint"))) as? [String: Any]
+        let position = checkpoint?["position"] as? Int, inFlight = (checkpoint?["inFlight"] as? [Any])?.count
+        #expect(position != nil && position == inFlight, "\(String(describing: checkpoint))")
+        // Resumed with a short response timeout (not part of what a resume must repeat): all eight, each once.
+        let resumed = try ExScopeProcess.run(common + ["--response-timeout", "1", "--host-timeout", "5", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let statuses = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["status"] as? String
+        }
+        #expect(statuses == Array(repeating: "io-timeout", count: 8), "\(statuses)")
+    }
+
     @Test func aFailureNoCommandNamesExitsThreeNotOne() throws {
         // The demo's simulator cannot open its sockets with 64 descriptors: NIO's error reaches the top level.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-fail-\(UUID().uuidString)")

@@ -179,6 +179,7 @@ struct ScanCommand: AsyncParsableCommand {
         let stop = StopFlag()
         let session = ScanSession(sink: sink, checkpointPath: output.flatMap { Self.isRegularOutput($0) ? Checkpoint.path(for: $0) : nil },
                                   fingerprint: fingerprint, resumed: checkpoint, asOf: asOf, catalogDate: catalog.date)
+        try session.start()
         let total = plan.map { ($0.size + UInt64(shardSpec.count) - 1) / UInt64(shardSpec.count) }
         let progressMode: ProgressReporter.Mode = quiet ? .off : (progress ?? Terminal.stderrIsTTY) ? .bar : (progress == false ? .off : .lines)
         let reporter = ProgressReporter(total: input == nil ? total : nil, mode: progressMode)
@@ -190,7 +191,16 @@ struct ScanCommand: AsyncParsableCommand {
             targets.replay = checkpoint.inFlight.map(\.scanTarget)
         }
         let storeSink = try await openStoreSink(catalog: catalog, shard: shardSpec, encoder: sink.encoder)
-        let interrupt = SignalWatcher(signal: SIGINT) { stop.set() }
+        // The first Ctrl-C lets the hosts in flight finish (up to --host-timeout); a second quits at once. Either way
+        // the checkpoint stays valid: it is only ever replaced whole, and --resume cuts the output back to it.
+        let resumable = output.map { Self.isRegularOutput($0) } ?? false
+        let interrupt = SignalWatcher(signal: SIGINT) {
+            if stop.set() {
+                Terminal.error("interrupted again: quitting now\(resumable ? "; --resume continues from the last checkpoint" : "")")
+                Foundation.exit(ExitCode.runFailure.rawValue)
+            }
+            Terminal.error("stopping: no new targets; the hosts in flight finish (Ctrl-C again to quit at once)")
+        }
         defer { interrupt.cancel() }
 
         let summary: ScanRunner.Summary
