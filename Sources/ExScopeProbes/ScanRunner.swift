@@ -74,9 +74,11 @@ public struct ScanRunner: Sendable {
                     summary.excludedSilently += UInt64(count)
                 case .finished(let outcome):
                     if let failure = outcome.localFailure {
-                        // Stop taking targets; the hosts in flight finish.
-                        if localFailure == nil { producer.cancel() }
-                        localFailure = localFailure ?? failure
+                        if localFailure == nil {
+                            localFailure = failure
+                            // Stop taking targets; the hosts in flight finish.
+                            producer.cancel()
+                        }
                     } else {
                         summary.count(outcome.status)
                         try await onResult(outcome)

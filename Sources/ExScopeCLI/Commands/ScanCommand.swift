@@ -177,7 +177,8 @@ struct ScanCommand: AsyncParsableCommand {
         let sink = try ResultSink(path: output, format: format, failOn: failOn, allStatuses: allStatuses,
                                   truncateTo: checkpoint?.outputBytes)
         let stop = StopFlag()
-        let session = ScanSession(sink: sink, checkpointPath: output.flatMap { Self.isRegularOutput($0) ? Checkpoint.path(for: $0) : nil },
+        let checkpointPath = output.flatMap { Self.isRegularOutput($0) ? Checkpoint.path(for: $0) : nil }
+        let session = ScanSession(sink: sink, checkpointPath: checkpointPath,
                                   fingerprint: fingerprint, resumed: checkpoint, asOf: asOf, catalogDate: catalog.date)
         try session.start()
         let total = plan.map { ($0.size + UInt64(shardSpec.count) - 1) / UInt64(shardSpec.count) }
@@ -193,10 +194,9 @@ struct ScanCommand: AsyncParsableCommand {
         let storeSink = try await openStoreSink(catalog: catalog, shard: shardSpec, encoder: sink.encoder)
         // The first Ctrl-C lets the hosts in flight finish (up to --host-timeout); a second quits at once. Either way
         // the checkpoint stays valid: it is only ever replaced whole, and --resume cuts the output back to it.
-        let resumable = output.map { Self.isRegularOutput($0) } ?? false
         let interrupt = SignalWatcher(signal: SIGINT) {
             if stop.set() {
-                Terminal.error("interrupted again: quitting now\(resumable ? "; --resume continues from the last checkpoint" : "")")
+                Terminal.error("interrupted again: quitting now\(checkpointPath != nil ? "; --resume continues from the last checkpoint" : "")")
                 Foundation.exit(ExitCode.runFailure.rawValue)
             }
             Terminal.error("stopping: no new targets; the hosts in flight finish (Ctrl-C again to quit at once)")
