@@ -85,8 +85,10 @@ let package = Package(
         .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
         // Country and ASN per address: MaxMind DB files, or the IPFire country ranges tor-geoipdb ships.
         .target(name: "ExScopeGeo", dependencies: ["ExScopeCore", "CMaxMindDB"]),
+        // zstd (Debian's libzstd-dev): the SQLite store keeps each result's record compressed.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The result store: scans, observations, verdicts and reports on SQLite (GRDB). No NIO here.
-        .target(name: "ExScopeStore", dependencies: ["ExScopeCore", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "ExScopeStore", dependencies: ["ExScopeCore", "CZstd", .product(name: "GRDB", package: "GRDB.swift"),
                                              .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // The same store API on PostgreSQL, for sharded scans and teams.
         .target(

@@ -270,7 +270,7 @@ public final class SQLiteStore: ResultStore {
             try Self.run(observation, StoreStatements.observationArguments(row, scan: scan))
             var id = sqlite3_last_insert_rowid(connection)
             if id == 0 { id = try Self.run(observationID, [.int(scan), .text(row.targetKey)]) }
-            try Self.run(raw, [.int(id), .text(row.raw)])
+            try Self.run(raw, [.int(id)], blob: row.packedRaw ?? RecordCodec.pack(row.raw))
             try link(observation: id, scan: scan, set: try verdictSet(row.verdict))
         }
 
@@ -291,10 +291,14 @@ public final class SQLiteStore: ResultStore {
             try Self.run(verdict, StoreStatements.verdictArguments(set: set, observation: observation, scan: scan))
         }
 
-        /// Binds `values`, runs the statement and returns the first column of its row (0 without one).
+        /// Binds `values` (then `blob`, if given), runs the statement and returns the first column of its row (0 without one).
         @discardableResult
-        private static func run(_ statement: SQLiteStatement, _ values: [SQLValue]) throws -> Int64 {
+        private static func run(_ statement: SQLiteStatement, _ values: [SQLValue], blob: [UInt8]? = nil) throws -> Int64 {
             defer { sqlite3_reset(statement) }
+            if let blob {
+                let code = blob.withUnsafeBytes { sqlite3_bind_blob(statement, Int32(values.count + 1), $0.baseAddress, Int32($0.count), transient) }
+                if code != SQLITE_OK { throw failure(statement, code) }
+            }
             for (index, value) in zip(Int32(1)..., values) {
                 let code: Int32 = switch value {
                 case .null: sqlite3_bind_null(statement, index)
@@ -331,15 +335,16 @@ public final class SQLiteStore: ResultStore {
         })
     }
 
-    static func row(_ row: Row) -> SQLRow {
-        SQLRow((0..<row.count).map { index in
+    /// A row as the store's API gives it. The only blobs stored are packed records (``RecordCodec``): they read as their text.
+    static func row(_ row: Row) throws -> SQLRow {
+        SQLRow(try (0..<row.count).map { index in
             let value: DatabaseValue = row[index]
             switch value.storage {
             case .null: return .null
             case .int64(let number): return .int(number)
             case .double(let number): return .double(number)
             case .string(let text): return .text(text)
-            case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
+            case .blob(let data): return .text(try RecordCodec.unpack(Array(data)))
             }
         })
     }

@@ -164,7 +164,7 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         try old.close()
         let store = try SQLiteStore(path: path)
         let after = try await store.rows(SQLQuery("SELECT * FROM verdict ORDER BY observation_id"))
-        #expect(after.map(\.values) == before.map { SQLiteStore.row($0).values })
+        #expect(after.map(\.values) == (try before.map { try SQLiteStore.row($0).values }))
         let sets = try await store.rows(SQLQuery("SELECT id FROM verdict_set ORDER BY id")).compactMap { $0.int(0) }
         #expect(sets == VerdictSetMigrationFixture.setIDs)
         // A verdict stored later gets an id of its own, and one equal to a migrated verdict reuses it.

@@ -67,6 +67,8 @@ let importTime = await seconds {
 let importCPU = cpuSeconds() - cpuBefore
 print(String(format: "import + enrichment into SQLite: %.2f s, %.0f results/s (target >= 100,000/s); %@", importTime, Double(count) / importTime, load()))
 print(String(format: "import CPU: %.2f s (user + system, all threads) = %.1f µs per result", importCPU, importCPU / Double(count) * 1e6))
+let storeBytes = (try FileManager.default.attributesOfItem(atPath: store)[.size] as? Int) ?? 0
+print("store file: \(storeBytes / 1_000_000) MB (\(storeBytes / count) bytes per result)")
 
 // 3. Reports over them: the target is --by country; the others join the verdicts.
 for (label, extra) in [("--by country", ["--by", "country"]), ("--by cu", ["--by", "cu"]),
