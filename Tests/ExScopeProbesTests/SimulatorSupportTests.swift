@@ -91,10 +91,13 @@ struct TestConnection {
         try? await channel.close()
     }
 
-    /// Sends GETs one after another on this connection and returns the parsed responses.
+    /// Sends GETs one after another on this connection, each after the previous one's response, and
+    /// returns every response the connection has received, earlier calls' included.
     func get(_ paths: [String], headers: [String: String] = [:], host: String = "mail.test.example",
              timeout: Duration = .seconds(5)) async throws -> [TestResponse] {
-        var responses: [TestResponse] = []
+        // Counted from what the connection already has: starting from none, a second call took an
+        // earlier response for its first path's and returned before its own last one had come.
+        var responses = TestResponse.parseAll(collected.bytes)
         for path in paths {
             var request = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ExScope-Simulator-Tests\r\n"
             for (name, value) in headers { request += "\(name): \(value)\r\n" }
