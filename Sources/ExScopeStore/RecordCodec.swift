@@ -7,14 +7,14 @@ import Synchronization
 ///
 /// Packed: one byte naming the dictionary (1), then a zstd frame with its content size. Records stored
 /// before as text stay text; readers tell them apart by SQLite's storage class (text or blob).
-public enum RecordCodec {
+enum RecordCodec {
     /// The first byte of a record packed with ``RecordDictionary/version1``.
     static let version1: UInt8 = 1
     /// A packed record never unpacks to more than this (a damaged size field must not allocate gigabytes).
     static let largestRecord = 64 << 20
 
     /// Compresses a record. Safe from any thread.
-    public static func pack(_ record: String) -> [UInt8] {
+    static func pack(_ record: String) -> [UInt8] {
         var text = record
         return text.withUTF8 { source in
             compressors.withContext { context in
@@ -33,7 +33,7 @@ public enum RecordCodec {
 
     /// The record `packed` holds.
     /// - Throws: ``StoreError`` when the bytes are not a record this version packs.
-    public static func unpack(_ packed: [UInt8]) throws -> String {
+    static func unpack(_ packed: [UInt8]) throws -> String {
         guard packed.first == version1 else {
             throw StoreError("a stored record is in an unknown encoding (first byte \(packed.first.map(String.init) ?? "none")); written by a newer ExScope?")
         }

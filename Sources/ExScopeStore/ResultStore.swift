@@ -73,6 +73,10 @@ public protocol ResultStore: SQLReader {
     /// Imports every row of `feed` into the scan in one transaction: all rows or none.
     func importResults(scan: ScanInfo, feed: inout some ResultFeed) async throws -> ImportSummary
 
+    /// Does the part of writing a row that needs no database, for a feed to call on its decoding
+    /// threads so that the writer does less (SQLite compresses the record here). Safe from any thread.
+    func prepareForImport(_ row: inout ResultRow)
+
     /// Recomputes every verdict (of one scan, or all) from the stored observations.
     /// - Returns: the number of observations judged.
     func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int
@@ -86,6 +90,11 @@ public protocol ResultStore: SQLReader {
 
     /// Releases the connection.
     func close() async throws
+}
+
+extension ResultStore {
+    /// Nothing to prepare: the writer takes the row as it is.
+    public func prepareForImport(_ row: inout ResultRow) {}
 }
 
 /// The statements both backends use to write.

@@ -164,6 +164,11 @@ public final class SQLiteStore: ResultStore {
         return ImportSummary(scan: scan.name, rows: count)
     }
 
+    /// Compresses the record, which the writer then binds as it is.
+    public func prepareForImport(_ row: inout ResultRow) {
+        row.packedRaw = RecordCodec.pack(row.raw)
+    }
+
     /// When the store holds no results yet, drops the indexes of the result tables (all but the
     /// unique ones the upserts rely on) and returns the statements that rebuild them. Building an
     /// index once, sorted, after the load costs much less than updating it row by row; both happen

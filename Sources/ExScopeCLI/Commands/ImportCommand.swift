@@ -42,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         for file in files {
             let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
-            var feed = ImportFeed(input: input, file: file, enricher: enricher, dialect: store.dialect)
+            var feed = ImportFeed(input: input, file: file, enricher: enricher, store: store)
             do {
                 let first = try feed.peek()
                 let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

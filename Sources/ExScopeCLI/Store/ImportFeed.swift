@@ -19,16 +19,15 @@ struct ImportFeed: ResultFeed {
 
     /// - Parameters:
     ///   - input: the file's bytes (mapped, or standard input copied).
-    ///   - dialect: the store's: SQLite keeps records compressed, and they are packed here, on the decoding threads.
-    init(input: MappedFile, file: String, enricher: GeoEnricher, dialect: SQLDialect) {
+    ///   - store: the store the rows go to; its ``ResultStore/prepareForImport(_:)`` runs on the decoding threads.
+    init(input: MappedFile, file: String, enricher: GeoEnricher, store: any ResultStore) {
         self.file = file
         let decoder = ScanLineDecoder()
-        let pack = dialect == .sqlite
         lines = ParallelLines(bytes: input.bytes, owner: input) { line in
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
             var decoded = try decoder.decode(bytes: line)
             try decoded.row.locate(with: enricher)
-            if pack { decoded.row.packedRaw = RecordCodec.pack(decoded.row.raw) }
+            store.prepareForImport(&decoded.row)
             return decoded
         }
     }
