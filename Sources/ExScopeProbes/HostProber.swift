@@ -18,9 +18,9 @@ public struct HostOutcome: Sendable {
     /// When the scan of this target started.
     public var startedAt: Date
     public var duration: Duration
-    /// Set when the probe failed for a reason of this machine, not of the target (no descriptors,
-    /// memory or local ports): the target was not really tried, and the outcome is not a result.
-    public var localFailure: String?
+    /// The probe failed for a reason of this machine, not of the target (no descriptors, memory or
+    /// local ports; ``error`` says which): the target was not really tried, and the outcome is not a result.
+    public var failedLocally = false
 }
 
 /// Runs ExScope's probe plan against one target:
@@ -64,7 +64,7 @@ public struct HostProber: Sendable {
     static let autodiscoverPath = "/Autodiscover/Autodiscover.xml"
     static let activeSyncPath = "/Microsoft-Server-ActiveSync"
 
-    /// Probes one target. Never throws: every failure becomes a status, or a ``HostOutcome/localFailure``.
+    /// Probes one target. Never throws: every failure becomes a status (or, for a failure of this machine, ``HostOutcome/failedLocally``).
     public func probe(_ target: ScanTarget) async -> HostOutcome {
         let started = Date()
         let clock = ContinuousClock()
@@ -84,7 +84,7 @@ public struct HostProber: Sendable {
                 outcome.status = error.status
             }
             outcome.error = error.detail
-            if error.local { outcome.localFailure = error.detail }
+            outcome.failedLocally = error.local
         }
         if !outcome.evidence.responses.isEmpty {
             outcome.status = .success

@@ -6,7 +6,7 @@ struct ProbeError: Error, Sendable {
     var status: ScanStatus
     var detail: String
     /// The failure is this machine's (no descriptors, memory or local ports), not the target's:
-    /// the target was not really tried, so it has no result (``HostOutcome/localFailure``).
+    /// the target was not really tried, so it has no result (``HostOutcome/failedLocally``).
     var local = false
 
     init(_ status: ScanStatus, _ detail: String) {

@@ -38,7 +38,7 @@ public struct ScanRunner: Sendable {
     /// sees every outcome. If `onResult` throws, scanning stops and the error is rethrown.
     /// Cancelling the calling task stops taking targets; hosts in flight finish.
     ///
-    /// An outcome with a ``HostOutcome/localFailure`` (this machine ran out of descriptors, memory or
+    /// An outcome that ``HostOutcome/failedLocally`` (this machine ran out of descriptors, memory or
     /// local ports) is not a result: it is neither counted nor passed to `onResult`, since the target was
     /// never really tried. The first one stops the taking of targets; the hosts in flight finish and
     /// their results are passed on; then the run throws ``LocalFailure``.
@@ -73,9 +73,9 @@ public struct ScanRunner: Sendable {
                     onTaken(count, nil)
                     summary.excludedSilently += UInt64(count)
                 case .finished(let outcome):
-                    if let failure = outcome.localFailure {
+                    if outcome.failedLocally {
                         if localFailure == nil {
-                            localFailure = failure
+                            localFailure = outcome.error ?? "a failure of this machine"
                             // Stop taking targets; the hosts in flight finish.
                             producer.cancel()
                         }

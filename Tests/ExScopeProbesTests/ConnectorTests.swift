@@ -164,11 +164,12 @@ struct ConnectorTests {
         fillers.forEach { close($0) }
         var restore = saved
         setrlimit(CInt(RLIMIT_NOFILE.rawValue), &restore)
-        #expect(outcome.localFailure == "opening a socket failed on this machine: Too many open files")
+        #expect(outcome.failedLocally)
+        #expect(outcome.error == "opening a socket failed on this machine: Too many open files")
         #expect(outcome.evidence.responses.isEmpty)
         // With descriptors again, the same target is tried: its port is closed.
         let again = await prober.probe(ScanTarget(address: address, hostname: nil, port: port, named: true))
-        #expect(again.localFailure == nil)
+        #expect(!again.failedLocally)
         #expect(again.status == .connectionRefused)
     }
 
