@@ -16,10 +16,17 @@ struct ExScopeProcess {
         fatalError("cannot find the built exscope binary near \(CommandLine.arguments[0])")
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> ExScopeProcess {
+    /// - Parameter descriptorLimit: runs it under `ulimit -n` of this many open files.
+    static func run(_ arguments: [String], stdin: String? = nil, descriptorLimit: Int? = nil) throws -> ExScopeProcess {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("exscope")
-        process.arguments = arguments
+        let exscope = productsDirectory.appendingPathComponent("exscope")
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", exscope.path] + arguments
+        } else {
+            process.executableURL = exscope
+            process.arguments = arguments
+        }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -84,16 +84,9 @@ import Testing
     @Test func aScanThatRunsOutOfDescriptorsStopsWithoutInventingResultsAndResumes() async throws {
         try await stopAndResume(seed: 22, base: "127.28.0.1", network: "127.28.0.0/23") { common, partial, whole in
             // 40 descriptors: a few dozen connections at once, against 256 hosts in flight.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -n 40 && exec \"$0\" \"$@\"", ExScopeProcess.productsDirectory.appendingPathComponent("exscope").path]
-                + common + ["-o", partial]
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 3, "\(stderr)")
+            let limited = try ExScopeProcess.run(common + ["-o", partial], descriptorLimit: 40)
+            let stderr = limited.stderr
+            #expect(limited.status == 3, "\(stderr)")
             #expect(stderr.contains("opening a socket failed on this machine: Too many open files"), "\(stderr)")
             #expect(stderr.contains("continue with --resume -o \(partial)"), "\(stderr)")
             // What was written is true: no target is reported refused for want of a socket.
@@ -148,18 +141,9 @@ import Testing
         // The demo's simulator cannot open its sockets with 64 descriptors: NIO's error reaches the top level.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-fail-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" demo --store \"$1\"", ExScopeProcess.productsDirectory.appendingPathComponent("exscope").path,
-                             folder.appendingPathComponent("demo.sqlite").path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 3, "\(stderr)")
-        #expect(stderr.hasPrefix("exscope: ") && stderr.contains("Too many open files"), "\(stderr)")
+        let demo = try ExScopeProcess.run(["demo", "--store", folder.appendingPathComponent("demo.sqlite").path], descriptorLimit: 64)
+        #expect(demo.status == 3, "\(demo.stderr)")
+        #expect(demo.stderr.hasPrefix("exscope: ") && demo.stderr.contains("Too many open files"), "\(demo.stderr)")
     }
 
     /// Scans 300 simulated hosts in a /23 (512 targets) once whole, then again stopped part-way by `stop`

@@ -54,12 +54,14 @@ struct DemoCommand: AsyncParsableCommand {
 
         // 1. The fleet, on loopback only.
         // The same port in every demo while it is free, so that `exscope diff` of two demos compares the same targets.
-        var simulator = try FleetSimulator(configuration: .init(hosts: hosts, seed: seed, baseAddress: "127.77.0.1", port: Self.simulatorPort),
-                                           catalog: catalog)
+        func fleet(port: Int) throws -> FleetSimulator {
+            try FleetSimulator(configuration: .init(hosts: hosts, seed: seed, baseAddress: "127.77.0.1", port: port), catalog: catalog)
+        }
+        var simulator = try fleet(port: Self.simulatorPort)
         do {
             try await simulator.start()
         } catch {
-            simulator = try FleetSimulator(configuration: .init(hosts: hosts, seed: seed, baseAddress: "127.77.0.1"), catalog: catalog)
+            simulator = try fleet(port: 0)
             try await simulator.start()
         }
         let first = simulator.hosts.first?.ip ?? "127.77.0.1", last = simulator.hosts.last?.ip ?? first
@@ -114,7 +116,7 @@ struct DemoCommand: AsyncParsableCommand {
             let enricher = GeoEnricher(countryDatabase: nil, asnDatabase: nil, ranges: try CountryRanges(paths: [ranges.path]),
                                        rangeFiles: [ranges.path])
             var feed = ImportFeed(input: MappedFile(copying: lines), file: "synthetic August 2025 table", enricher: enricher,
-                                  dialect: reopened.dialect)
+                                  store: reopened)
             _ = try await storeOperation {
                 try await reopened.importResults(scan: ScanInfo(name: ExposureTableGenerator.scanName, startedAt: "2025-08-14T00:00:00Z",
                                                                 targets: "synthetic", options: ["synthetic": "true"], source: "synthetic",
