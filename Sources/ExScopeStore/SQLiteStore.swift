@@ -137,8 +137,12 @@ public final class SQLiteStore: ResultStore {
                 // default 2 MB cache, random index inserts spill pages and read them back.
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
-                // Index builds sort on every core.
+                // The indexes dropped below are rebuilt by SQLite's external sorter: it sorts runs of
+                // `sortRunKiB` on worker threads and merges them. With temporary storage in memory it
+                // would sort each index as one list on this thread instead (about twice as long).
                 try db.execute(sql: "PRAGMA threads = \(ProcessInfo.processInfo.activeProcessorCount)")
+                try db.execute(sql: "PRAGMA temp_store = FILE")
+                defer { try? db.execute(sql: "PRAGMA temp_store = MEMORY") }
                 // Every row written refers to the scan, a result or a verdict set written or read in this transaction:
                 // checking each reference (three lookups per result) finds nothing. Nothing is deleted here,
                 // so no cascade is skipped. (The pragma is a no-op inside a transaction, hence here.)
@@ -155,7 +159,12 @@ public final class SQLiteStore: ResultStore {
                     }
                     let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
                     try db.execute(sql: StoreStatements.closeScan, arguments: [end, end, id])
-                    for statement in deferred { try db.execute(sql: statement) }
+                    if !deferred.isEmpty {
+                        // The sorter's run is the page cache's size. The pages the load dirtied go to the
+                        // write-ahead log as the cache makes room, as the commit would write them anyway.
+                        try db.execute(sql: "PRAGMA cache_size = -\(Self.sortRunKiB)")
+                        for statement in deferred { try db.execute(sql: statement) }
+                    }
                     return .commit
                 }
                 // The WAL the load passed through is emptied by close(), as after every write.
@@ -184,6 +193,11 @@ public final class SQLiteStore: ResultStore {
 
     /// The page cache of an import, in KiB (1 GiB).
     static let importCacheKiB = 1 << 20
+
+    /// The sorter's run while indexes are rebuilt, in KiB. Rebuilding the eight indexes over a million
+    /// results took 5.4 s with 4 MiB runs on two worker threads, 6.1–6.2 s with 16 MiB, 9.0 s with 64 MiB,
+    /// and 9.8–10.4 s as one list in memory (by hand, `sqlite3` shell, a copy of the benchmark's store; docs/store.md).
+    static let sortRunKiB = 4096
 
     public func reassess(scan: String?, catalog: Catalog, asOf: CalendarDate) async throws -> Int {
         try wrap {

@@ -348,6 +348,27 @@ struct ListFeed: ResultFeed {
         }
     }
 
+    /// Enough results that the largest rebuilt index is sorted in more than one run of ``SQLiteStore/sortRunKiB`` and merged.
+    @Test func indexesRebuiltInSeveralSortedRunsAgreeWithTheTable() async throws {
+        let store = try SQLiteStore(path: nil)
+        let countries = ["US", "DE", "FR"]
+        let rows = (0..<90_000).map { index in
+            row("20.\(index >> 16).\((index >> 8) & 255).\(index & 255)", country: countries[index % 3], server: "mail-\(index % 7_000).example.org",
+                cu: "CU\(index % 4)")
+        }
+        var feed = ListFeed(rows: rows)
+        _ = try await store.importResults(scan: ScanInfo(name: "large", startedAt: "2026-11-01T00:00:00Z"), feed: &feed)
+        let largest = try await store.rows(SQLQuery("SELECT SUM(pgsize) FROM dbstat WHERE name = 'observation_country_host'")).first?.int(0) ?? 0
+        #expect(largest > SQLiteStore.sortRunKiB * 1024)
+        #expect(try await store.rows(SQLQuery("PRAGMA integrity_check")).map { $0.text(0) } == ["ok"])
+        let report = try await store.report(ReportRequest(by: .country))
+        #expect(report.rows.map(\.count) == [30_000, 30_000, 30_000])
+        #expect(try await store.report(ReportRequest(by: .country, dedupe: .server)).total == 7_000)
+        // The import's settings are the connection's usual ones again: temporary storage in memory, a 2 MB cache.
+        #expect(try await store.rows(SQLQuery("PRAGMA temp_store")).first?.int(0) == 2)
+        #expect(try await store.rows(SQLQuery("PRAGMA cache_size")).first?.int(0) == -2000)
+    }
+
     @Test func reimportingUpdatesEveryResultInPlaceWithItsRawRecordAndVerdict() async throws {
         let store = try SQLiteStore(path: nil)
         let scan = ScanInfo(name: "known", startedAt: "2026-11-01T00:00:00Z")
