@@ -113,7 +113,7 @@ public struct NTLMChallenge: Sendable, Hashable {
             pairs = try AVPairs(parsing: try Self.slice(message, field, "TargetInfo"))
         }
         self.flags = flags
-        serverChallenge = challenge.map { Self.hex($0) }.joined()
+        serverChallenge = String(decoding: challenge.flatMap(Hex.digits(of:)), as: UTF8.self)
         self.targetName = targetName
         netBIOSComputerName = pairs.netBIOSComputerName
         netBIOSDomainName = pairs.netBIOSDomainName
@@ -135,11 +135,6 @@ public struct NTLMChallenge: Sendable, Hashable {
             throw .invalidOffset("\(name) (offset \(field.offset), length \(field.length)) extends past the \(message.count)-byte message")
         }
         return message.dropFirst(field.offset).prefix(field.length)
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
     }
 }
 

@@ -101,7 +101,7 @@ extension RandomNumberGenerator {
         var bits: UInt64 = 0
         for index in 0..<count {
             if index % 16 == 0 { bits = next() }
-            digits.append(hexDigits[Int(bits & 15)])
+            digits.append(Hex.digits[Int(bits & 15)])
             bits >>= 4
         }
         return String(decoding: digits, as: UTF8.self)
@@ -109,18 +109,13 @@ extension RandomNumberGenerator {
 
     /// A random RFC 4122 version-4 UUID in lower case.
     mutating func uuid() -> String {
-        var text = Array(hex(30).utf8)
-        let variant = Array("89ab".utf8)[Int(next() & 3)]
-        let dash = UInt8(ascii: "-")
-        text.insert(contentsOf: [dash, variant], at: 15)
-        text.insert(contentsOf: [dash, UInt8(ascii: "4")], at: 12)
-        text.insert(dash, at: 8)
-        text.insert(dash, at: 23)
-        return String(decoding: text, as: UTF8.self)
+        let digits = Array(hex(30).utf8)
+        let variant = ["8", "9", "a", "b"][Int(next() & 3)]
+        // 8-4-4-4-12 digits: the version 4 starts the third group, the variant the fourth.
+        func part(_ range: Range<Int>) -> String { String(decoding: digits[range], as: UTF8.self) }
+        return [part(0..<8), part(8..<12), "4" + part(12..<15), variant + part(15..<18), part(18..<30)].joined(separator: "-")
     }
 }
-
-private let hexDigits = Array("0123456789abcdef".utf8)
 
 /// A generator for per-response values such as request ids: seeded from the system once per
 /// response, not a system call per draw.
