@@ -311,38 +311,58 @@ final class ProgressReporter {
     private let started = ContinuousClock.now
     private var last: ContinuousClock.Instant?
 
+    /// - Parameter total: how many targets a scan has, when known (a bar needs it); nil for other work,
+    ///   which gives its fraction with each update.
     init(total: UInt64?, mode: Mode) {
         self.total = total
         self.mode = mode
     }
 
+    /// A scan's progress: its results (of `total`), their statuses, and what was found.
     func update(_ counts: ScanSession.Counts) {
-        guard mode != .off else { return }
-        let now = ContinuousClock.now
-        if let last, now - last < (mode == .bar ? .milliseconds(200) : .seconds(10)) { return }
-        last = now
-        let text = line(counts, now: now)
-        FileHandle.standardError.write(Data((mode == .bar ? "\r\u{1B}[K" + text : "progress: " + text + "\n").utf8))
+        draw { self.line(counts, now: $0) }
+    }
+
+    /// Other long work: `done` items (`unit`), `fraction` of the work, and `detail`; `force` draws even
+    /// when the last line is recent (for a change of phase).
+    func update(done: Int, unit: String, fraction: Double, detail: String = "", force: Bool = false) {
+        draw(force: force) { self.line(done: done, shown: "\(Int(fraction * 100)) %, \(done) \(unit)", fraction: fraction, detail: detail, now: $0) }
     }
 
     func line(_ counts: ScanSession.Counts, now: ContinuousClock.Instant) -> String {
-        let elapsed = now - started
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        let rate = Double(counts.results) / seconds
-        var text = "\(counts.results)"
-        if let total, total > 0 {
-            let fraction = min(1, Double(counts.results) / Double(total))
-            let filled = Int(fraction * 20)
-            let eta = rate > 0 ? Int(Double(total - min(total, UInt64(counts.results))) / rate) : 0
-            text = "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: 20 - filled) + "] \(counts.results)/\(total)"
-                + " ETA \(eta / 60)m\(eta % 60)s"
-        }
         let statuses = counts.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-        return text + "  \(Int(rate))/s  \(statuses)  Exchange \(counts.onPremises)  vulnerable \(counts.hybridVulnerable)"
+        let detail = "\(statuses)  Exchange \(counts.onPremises)  vulnerable \(counts.hybridVulnerable)"
+        guard let total, total > 0 else { return line(done: counts.results, shown: "\(counts.results)", fraction: nil, detail: detail, now: now) }
+        return line(done: counts.results, shown: "\(counts.results)/\(total)", fraction: Double(counts.results) / Double(total), detail: detail, now: now)
     }
 
+    /// `[====      ] SHOWN ETA 1m05s  RATE/s  DETAIL`; without a fraction, `SHOWN  RATE/s  DETAIL`.
+    private func line(done: Int, shown: String, fraction: Double?, detail: String, now: ContinuousClock.Instant) -> String {
+        let elapsed = now - started
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        var text = shown
+        if let fraction {
+            let fraction = min(1, max(0, fraction))
+            let filled = Int(fraction * 20)
+            let eta = fraction > 0 ? Int(seconds * (1 - fraction) / fraction) : 0
+            text = "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: 20 - filled) + "] \(shown) ETA \(eta / 60)m\(eta % 60)s"
+        }
+        return text + "  \(Int(Double(done) / seconds))/s" + (detail.isEmpty ? "" : "  " + detail)
+    }
+
+    private func draw(force: Bool = false, _ text: (ContinuousClock.Instant) -> String) {
+        guard mode != .off else { return }
+        let now = ContinuousClock.now
+        if !force, let last, now - last < (mode == .bar ? .milliseconds(200) : .seconds(10)) { return }
+        last = now
+        let line = text(now)
+        FileHandle.standardError.write(Data((mode == .bar ? "\r\u{1B}[K" + line : "progress: " + line + "\n").utf8))
+    }
+
+    /// Clears the bar, if one is drawn.
     func finish() {
-        if mode == .bar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if mode == .bar, last != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        last = nil
     }
 }
 

@@ -17,6 +17,8 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
         var elements: [Element] = []
         var lines = 0
         var failure: (line: Int, error: any Error)?
+        /// Where the chunk's bytes end.
+        var end = 0
     }
 
     private let base: UnsafePointer<UInt8>?
@@ -33,6 +35,11 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
     private var scheduledEnd = 0
     /// How many chunks ``next()`` has handed back so far.
     private(set) var delivered = 0
+    /// How many bytes of the buffer the elements handed back so far came from, for progress:
+    /// whole chunks, counted when ``next()`` starts handing one back.
+    public private(set) var consumedBytes = 0
+    /// The buffer's size.
+    public var byteCount: Int { count }
     private var lineBase = 0
     private var current: [Element] = []
     private var position = 0
@@ -63,6 +70,7 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
             guard let chunk = nextChunk() else { return nil }
             pending = chunk.failure.map { LineFailure(line: lineBase + $0.line, error: $0.error) }
             lineBase += chunk.lines
+            consumedBytes = chunk.end
             current = chunk.elements
             position = 0
         }
@@ -108,7 +116,7 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
 
     /// Transforms the lines of one chunk until the first failure (or the first element).
     private func read(from first: Int, to end: Int, stopAtFirst: Bool = false) -> Chunk {
-        var chunk = Chunk()
+        var chunk = Chunk(end: end)
         guard let base else { return chunk }
         var offset = first
         while offset < end {

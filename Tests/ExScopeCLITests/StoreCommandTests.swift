@@ -47,6 +47,23 @@ import Testing
         #expect(csv.stdout.contains("total,total,29098,1.0000"))
     }
 
+    @Test func importDrawsAProgressBarWhenAsked() throws {
+        let scan = try SyntheticScan()
+        defer { scan.remove() }
+        let arguments = ["import", scan.scanFile.path, "--store", scan.store, "--geoip-ranges", scan.rangeFile.path]
+        // Standard error is not a terminal here: no bar unless asked.
+        let plain = try ExScopeProcess.run(arguments)
+        #expect(plain.status == 0)
+        #expect(!plain.stderr.contains("\u{1B}"), "\(plain.stderr)")
+        let shown = try ExScopeProcess.run(arguments + ["--progress"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let clear = "\r\u{1B}[K"
+        // A bar after the first 4,096 rows, a full one when every row is read, cleared before the summary.
+        #expect(shown.stderr.hasPrefix(clear + "["), "\(shown.stderr)")
+        #expect(shown.stderr.contains("[====================] 100 %, 29098 results ETA 0m0s"), "\(shown.stderr)")
+        #expect(shown.stderr.contains("all read; writing the store" + clear + "imported 29098 results"), "\(shown.stderr)")
+    }
+
     @Test func importIsIdempotentAndAtomic() throws {
         let scan = try SyntheticScan()
         defer { scan.remove() }

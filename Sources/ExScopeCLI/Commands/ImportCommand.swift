@@ -24,6 +24,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("label"), help: ArgumentHelp("Store KEY=VALUE with the scan's options (repeatable), e.g. synthetic=true.", valueName: "key=value"))
     var labels: [String] = []
 
+    @Flag(inversion: .prefixedNo, help: "Progress bar on standard error (default: when it is a terminal).")
+    var progress: Bool?
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var geoOptions: GeoOptions
 
@@ -43,6 +46,11 @@ struct ImportCommand: AsyncParsableCommand {
         for file in files {
             let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
             var feed = ImportFeed(input: input, file: file, enricher: enricher, store: store)
+            let reporter = ProgressReporter(total: nil, mode: (progress ?? Terminal.stderrIsTTY) ? .bar : .off)
+            feed.onProgress = { rows, fraction, finished in
+                reporter.update(done: rows, unit: "results", fraction: fraction, detail: finished ? "all read; writing the store" : file, force: finished)
+            }
+            defer { reporter.finish() }  // when the import fails: before its error is written
             do {
                 let first = try feed.peek()
                 let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
@@ -52,6 +60,7 @@ struct ImportCommand: AsyncParsableCommand {
                                     source: options["synthetic"] == "true" ? "synthetic" : "import", enrichment: enricher.sourceDescription)
                 let started = ContinuousClock.now
                 let summary = try await storeOperation { try await store.importResults(scan: scan, feed: &feed) }
+                reporter.finish()
                 let seconds = (ContinuousClock.now - started).seconds
                 Terminal.error("imported \(summary.rows) results from \(file) into scan '\(summary.scan)' in \(store.displayName) "
                                + "(\(String(format: "%.2f", seconds)) s); \(enricher.sourceDescription)", prefix: false)

@@ -16,6 +16,12 @@ struct ImportFeed: ResultFeed {
     private let file: String
     private let lines: ParallelLines<(row: ResultRow, scan: String?)>
     private(set) var latestTimestamp: String?
+    /// Told every ``progressInterval`` rows and once after the last: the rows read, the fraction of the
+    /// input's bytes they came from, and whether the input is finished (the store then writes its indexes).
+    var onProgress: ((_ rows: Int, _ fraction: Double, _ finished: Bool) -> Void)?
+    static let progressInterval = 4096
+    private var rows = 0
+    private var finished = false
 
     /// - Parameters:
     ///   - input: the file's bytes (mapped, or standard input copied).
@@ -39,8 +45,14 @@ struct ImportFeed: ResultFeed {
     }
 
     mutating func next() throws -> ResultRow? {
-        guard let row = try withLineErrors({ try lines.next()?.row }) else { return nil }
+        guard let row = try withLineErrors({ try lines.next()?.row }) else {
+            if !finished { onProgress?(rows, 1, true) }
+            finished = true
+            return nil
+        }
         if latestTimestamp.map({ row.observedAt > $0 }) ?? true { latestTimestamp = row.observedAt }
+        rows += 1
+        if rows % Self.progressInterval == 0 { onProgress?(rows, Double(lines.consumedBytes) / Double(max(1, lines.byteCount)), false) }
         return row
     }
 
