@@ -27,6 +27,34 @@ import Testing
         }
     }
 
+    @Test func aDirectoryIsABadInputNamingIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-mapped-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            _ = try MappedFile(path: folder.path)
+        } throws: { error in
+            (error as? ExScopeFailure)?.message == "cannot read \(folder.path): it is a directory"
+                && (error as? ExScopeFailure)?.exitCode == .badInput
+        }
+    }
+
+    /// A named pipe (what `<(zcat scan.jsonl.gz)` gives) cannot be mapped: it is read to its end.
+    @Test func aNamedPipeIsReadToItsEnd() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let text = (0..<20_000).map { "line \($0)" }.joined(separator: "\n")
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        }
+        writer.start()
+        let file = try MappedFile(path: fifo)
+        withExtendedLifetime(file) { #expect(String(decoding: file.bytes, as: UTF8.self) == text) }
+    }
+
     @Test func importReadsStandardInput() throws {
         let (fixture, first, _) = try StoreWorkflowTests.scans()
         defer { fixture.remove() }
@@ -34,6 +62,11 @@ import Testing
                                               stdin: try String(contentsOf: first, encoding: .utf8))
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stderr.contains("imported 12 results from - into scan 'piped'"))
+        // The same through a path that is a pipe, as `exscope import <(zcat …)` gives.
+        let throughPath = try ExScopeProcess.run(["import", "/dev/stdin", "--scan-name", "piped", "--store", fixture.store,
+                                                  "--geoip-ranges", fixture.rangeFile.path], stdin: try String(contentsOf: first, encoding: .utf8))
+        #expect(throughPath.status == 0, "\(throughPath.stderr)")
+        #expect(throughPath.stderr.contains("imported 12 results from /dev/stdin into scan 'piped'"))
         let report = try ExScopeProcess.run(["report", "--by", "country", "--format", "json", "--min-confidence", "low", "--store", fixture.store])
         #expect(try report.jsonLines().first?["total"] as? Int == 12)
     }

@@ -3,34 +3,49 @@ import Foundation
 import Glibc
 #endif
 
-/// A file's bytes at a stable address: mapped read-only, or (standard input, text made in memory)
-/// held in memory of its own. Foundation's `Data(contentsOf:)` on Linux stops short on files past
+/// A file's bytes at a stable address: mapped read-only, or (standard input, pipes, devices, text
+/// made in memory) held in memory of its own. Foundation's `Data(contentsOf:)` on Linux stops short on files past
 /// 2 GiB (one `read` returns at most 0x7ffff000 bytes); mapping has no such limit.
 final class MappedFile {
     let bytes: UnsafeRawBufferPointer
     /// The mapped file's descriptor; nil when the bytes were allocated (`malloc`).
     private let descriptor: Int32?
 
+    /// A regular file is mapped; a pipe or a device (`<(zcat scan.jsonl.gz)`, `/dev/stdin`) is read to its end.
     /// - Throws: ``ExScopeFailure`` (bad input) naming the file.
     init(path: String) throws {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw ExScopeFailure.badInput("cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        self.descriptor = descriptor
-        let end = lseek(descriptor, 0, SEEK_END)
-        guard end >= 0 else {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
             close(descriptor)
-            throw ExScopeFailure.badInput("cannot read \(path): \(String(cString: strerror(errno)))")
+            throw ExScopeFailure.badInput("cannot read \(path): \(reason)")
         }
-        let size = Int(end)
+        switch status.st_mode & S_IFMT {
+        case S_IFREG:
+            break
+        case S_IFDIR:
+            close(descriptor)
+            throw ExScopeFailure.badInput("cannot read \(path): it is a directory")
+        default:
+            defer { close(descriptor) }
+            self.descriptor = nil
+            bytes = try Self.readToEnd(descriptor, name: path)
+            return
+        }
+        self.descriptor = descriptor
+        let size = Int(status.st_size)
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            let reason = String(cString: strerror(errno))
             close(descriptor)
-            throw ExScopeFailure.badInput("cannot map \(path): \(String(cString: strerror(errno)))")
+            throw ExScopeFailure.badInput("cannot map \(path): \(reason)")
         }
         madvise(address, size, MADV_SEQUENTIAL)
         bytes = UnsafeRawBufferPointer(start: address, count: size)
@@ -38,12 +53,18 @@ final class MappedFile {
 
     /// Everything `descriptor` (standard input) gives until its end, read straight into the memory the
     /// import reads: the bytes are copied once, by `read`.
+    /// - Throws: ``ExScopeFailure`` (bad input) naming `name`.
+    init(readingToEnd descriptor: Int32, name: String, capacity: Int = 64 << 20) throws {
+        self.descriptor = nil
+        bytes = try Self.readToEnd(descriptor, name: name, capacity: capacity)
+    }
+
+    /// Reads `descriptor` to its end into one `malloc` block.
     ///
     /// The buffer starts at 64 MiB, above glibc's largest threshold for serving a block with `mmap`, so
     /// it is a mapping: pages it does not fill cost no memory, and growing it past that remaps pages
     /// (`mremap`) rather than copying bytes.
-    /// - Throws: ``ExScopeFailure`` (bad input) naming `name`.
-    init(readingToEnd descriptor: Int32, name: String, capacity initialCapacity: Int = 64 << 20) throws {
+    private static func readToEnd(_ descriptor: Int32, name: String, capacity initialCapacity: Int = 64 << 20) throws -> UnsafeRawBufferPointer {
         var capacity = max(1, initialCapacity), count = 0
         guard var buffer = malloc(capacity) else { throw ExScopeFailure.runFailure("cannot allocate \(capacity) bytes for \(name)") }
         while true {
@@ -65,8 +86,7 @@ final class MappedFile {
             }
             count += got
         }
-        self.descriptor = nil
-        bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+        return UnsafeRawBufferPointer(start: buffer, count: count)
     }
 
     /// A copy of `text`'s UTF-8 bytes.
