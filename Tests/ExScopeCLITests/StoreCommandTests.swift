@@ -84,6 +84,11 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("exscope: \(broken.path):5: "), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
+        // A file of no records (here blank lines) makes no scan: it would become the latest, which reports show.
+        let blank = try scan.write("blank.jsonl", "\n  \n")
+        let nothing = try ExScopeProcess.run(["import", blank.path, "--store", scan.store, "--geoip-ranges", scan.rangeFile.path])
+        #expect(nothing.status == 2)
+        #expect(nothing.stderr == "exscope: \(blank.path) has no records (exscope.scan/1 JSON Lines); nothing of it was imported\n")
         let after = try ExScopeProcess.run(["scans", "--format", "json", "--store", scan.store]).jsonLines()
         #expect(after.map { $0["name"] as? String } == [ExposureTableGenerator.scanName])
     }

@@ -52,11 +52,14 @@ struct ImportCommand: AsyncParsableCommand {
             }
             defer { reporter.finish() }  // when the import fails: before its error is written
             do {
-                let first = try feed.peek()
+                // No scan is made of nothing: it would become the latest scan, which reports show by default.
+                guard let first = try feed.peek() else {
+                    throw ExScopeFailure.badInput("\(file) has no records (exscope.scan/1 JSON Lines); nothing of it was imported")
+                }
                 let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 var fileOptions = options
                 fileOptions["file"] = file
-                let scan = ScanInfo(name: name, startedAt: first.timestamp ?? StoreTime.now(), targets: file, options: fileOptions,
+                let scan = ScanInfo(name: name, startedAt: first.timestamp, targets: file, options: fileOptions,
                                     source: options["synthetic"] == "true" ? "synthetic" : "import", enrichment: enricher.sourceDescription)
                 let started = ContinuousClock.now
                 let summary = try await storeOperation { try await store.importResults(scan: scan, feed: &feed) }

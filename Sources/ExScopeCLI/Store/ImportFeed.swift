@@ -38,10 +38,9 @@ struct ImportFeed: ResultFeed {
         }
     }
 
-    /// The first record's `scan` field and timestamp, read before the import starts.
-    func peek() throws -> (scan: String?, timestamp: String?) {
-        let first = try withLineErrors { try lines.first() }
-        return (first?.scan, first?.row.observedAt)
+    /// The first record's `scan` field and timestamp, read before the import starts; nil when there is no record.
+    func peek() throws -> (scan: String?, timestamp: String)? {
+        try withLineErrors { try lines.first() }.map { ($0.scan, $0.row.observedAt) }
     }
 
     mutating func next() throws -> ResultRow? {
