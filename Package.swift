@@ -98,6 +98,9 @@ let package = Package(
                 "ExScopeStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The errors of a failed connection, to name their cause.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The web dashboard and the HTML report: reads results through `DashboardDataSource`; never scans.

@@ -2,6 +2,8 @@ public import ExScopeCore
 public import ExScopeStore
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// The result store on PostgreSQL: the same API and schema as ``ExScopeStore/SQLiteStore``,
@@ -29,9 +31,7 @@ public final class PostgresStore: ResultStore {
 
     /// Connects and applies the migrations up to `last` only (tests make stores of earlier versions with it).
     package static func connect(url: String, migratingThrough last: String?) async throws -> PostgresStore {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
-            throw StoreError("'\(redacted(url))' is not a postgres://user@host:port/database URL")
-        }
+        guard let (components, host) = address(url) else { throw StoreError(malformed(url)) }
         let database = String(components.path.drop(while: { $0 == "/" }))
         let configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
@@ -42,7 +42,7 @@ public final class PostgresStore: ResultStore {
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         } catch {
-            throw StoreError("cannot connect to \(name): \(String(reflecting: error).prefix(300))")
+            throw StoreError("cannot connect to \(name): \(reason(error))")
         }
         let store = PostgresStore(connection: connection, logger: logger, displayName: name)
         do {
@@ -52,6 +52,36 @@ public final class PostgresStore: ResultStore {
             throw error
         }
         return store
+    }
+
+    /// What went wrong, in a few words: the server's message (a failed login, a missing database), else
+    /// the system's for the connection (`Connection refused`), else the error's code.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as PSQLError:
+            if let message = error.serverInfo?[.message] { return message }
+            return error.underlying.map(reason) ?? "\(error.code)"
+        case let error as NIOConnectionError:
+            return error.connectionErrors.first.map { reason($0.error) } ?? "no address for \(error.host)"
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode))
+        default:
+            return "\(error)".prefix(300).description
+        }
+    }
+
+    /// Why `url` cannot name a database (not a URL, no host), or nil when it can.
+    public static func problem(with url: String) -> String? {
+        address(url) == nil ? malformed(url) : nil
+    }
+
+    private static func address(_ url: String) -> (components: URLComponents, host: String)? {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+        return (components, host)
+    }
+
+    private static func malformed(_ url: String) -> String {
+        "'\(redacted(url))' is not a postgres://user@host:port/database URL"
     }
 
     /// The URL without its password.
@@ -263,8 +293,7 @@ public final class PostgresStore: ResultStore {
             }
             return rows
         } catch let error as PSQLError {
-            let message = error.serverInfo?[.message] ?? "\(error.code)"
-            throw StoreError("store \(displayName): \(message)")
+            throw StoreError("store \(displayName): \(Self.reason(error))")
         }
     }
 

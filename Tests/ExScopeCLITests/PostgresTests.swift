@@ -107,6 +107,24 @@ func runConcurrently(_ argumentLists: [[String]]) async throws -> [ExScopeProces
         "findings":[{"id":"CVE-2025-53786","reason":"r","status":"vulnerable"}],"hybrid":{"likely":false}}
         """
 
+    /// A connection that fails is named in one line, with its cause and without the password.
+    @Test func aFailedConnectionIsOneLineNamingItsCause() async throws {
+        let port = try await FleetSimulator.freePort(on: "127.0.0.1")
+        let refused = try ExScopeProcess.run(["report", "--store", "postgres://exscope:s3cret@127.0.0.1:\(port)/exscope"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr == "exscope: cannot connect to postgres://exscope:***@127.0.0.1:\(port)/exscope: Connection refused\n")
+        // A URL without a host is bad usage, not a failure of the run.
+        let malformed = try ExScopeProcess.run(["report", "--store", "postgres://exscope:s3cret@/exscope"])
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr == "exscope: 'postgres://exscope:***@/exscope' is not a postgres://user@host:port/database URL\n")
+        guard let url = TestPostgres.url, var missing = URLComponents(string: url) else { return }
+        missing.path = "/exscope_missing_database"
+        let named = try ExScopeProcess.run(["report", "--store", missing.string ?? ""])
+        #expect(named.status == 3)
+        #expect(named.stderr.hasSuffix(": database \"exscope_missing_database\" does not exist\n"), "\(named.stderr)")
+        #expect(!named.stderr.contains("exscope:exscope@") && named.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func assessSavesTheAssessmentInPostgreSQL() async throws {
         guard let url = TestPostgres.url else { return }
         let inventory = try temporaryFile("inventory.json", contents: SampleInventory.demo)

@@ -26,6 +26,7 @@ struct StoreOptions: ParsableArguments {
         let location = self.location
         do {
             if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+                if let problem = PostgresStore.problem(with: location) { throw ExScopeFailure.badInput(problem) }
                 return try await PostgresStore.connect(url: location)
             }
             return try SQLiteStore(path: location)

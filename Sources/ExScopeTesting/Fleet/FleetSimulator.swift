@@ -331,6 +331,11 @@ public final class FleetSimulator: Sendable {
         }
     }
 
+    /// A free port on `address`: nothing listens there until something binds it.
+    public static func freePort(on address: String) async throws -> Int {
+        try await freePort(on: address, group: MultiThreadedEventLoopGroup.singleton)
+    }
+
     /// A free port on `address` (bind port 0, read it, close).
     static func freePort(on address: String, group: any EventLoopGroup) async throws -> Int {
         let channel = try await ServerBootstrap(group: group).bind(host: address, port: 0).get()
