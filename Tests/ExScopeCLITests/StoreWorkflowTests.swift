@@ -1,4 +1,5 @@
 import ExScopeCore
+import ExScopeStore
 import ExScopeTesting
 import Foundation
 import Testing
@@ -82,9 +83,17 @@ import Testing
         #expect((after?["total"] as? Int ?? 0) < (before?["total"] as? Int ?? 0))
     }
 
-    @Test func badStoresAndScansAreClearErrors() throws {
+    @Test func badStoresAndScansAreClearErrors() async throws {
         let fixture = try SyntheticScan(name: "none", lines: [])
         defer { fixture.remove() }
+        // A store that is not there (a mistyped --store) is named, and commands that only read do not make it.
+        for arguments in [["report"], ["scans"], ["history"], ["diff", "a", "b"], ["notify", "--by", "asn", "--out", fixture.folder.path], ["reassess"]] {
+            let absent = try ExScopeProcess.run(arguments + ["--store", fixture.store])
+            #expect(absent.status == 3, "\(arguments)")
+            #expect(absent.stderr == "exscope: no store at \(fixture.store); exscope scan --store and exscope import make one\n", "\(arguments)")
+            #expect(!FileManager.default.fileExists(atPath: fixture.store), "\(arguments)")
+        }
+        try await SQLiteStore(path: fixture.store).close()
         let empty = try ExScopeProcess.run(["report", "--store", fixture.store])
         #expect(empty.status == 3)
         #expect(empty.stderr.contains("has no scans yet"))
