@@ -3,41 +3,40 @@ import Foundation
 import Glibc
 #endif
 
-/// A file's bytes at a stable address: mapped read-only, or (standard input, pipes, devices, text
-/// made in memory) held in memory of its own. Foundation's `Data(contentsOf:)` on Linux stops short on files past
+/// A file's bytes at a stable address: mapped read-only, or (standard input, pipes, text made in
+/// memory) held in memory of its own. Foundation's `Data(contentsOf:)` on Linux stops short on files past
 /// 2 GiB (one `read` returns at most 0x7ffff000 bytes); mapping has no such limit.
 final class MappedFile {
     let bytes: UnsafeRawBufferPointer
     /// The mapped file's descriptor; nil when the bytes were allocated (`malloc`).
     private let descriptor: Int32?
 
-    /// A regular file is mapped; a pipe or a device (`<(zcat scan.jsonl.gz)`, `/dev/stdin`) is read to its end.
+    /// A file is mapped; a pipe (`<(zcat scan.jsonl.gz)`, `/dev/stdin` when it is one) is read to its end.
     /// - Throws: ``ExScopeFailure`` (bad input) naming the file.
     init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ExScopeFailure.badInput("cannot read \(path): it is a directory")
+        }
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw ExScopeFailure.badInput("cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw ExScopeFailure.badInput("cannot read \(path): \(reason)")
-        }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG:
-            break
-        case S_IFDIR:
-            close(descriptor)
-            throw ExScopeFailure.badInput("cannot read \(path): it is a directory")
-        default:
+        let end = lseek(descriptor, 0, SEEK_END)
+        if end < 0, errno == ESPIPE {
+            // A pipe or a terminal: no size to map.
             defer { close(descriptor) }
             self.descriptor = nil
             bytes = try Self.readToEnd(descriptor, name: path)
             return
         }
+        guard end >= 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw ExScopeFailure.badInput("cannot read \(path): \(reason)")
+        }
         self.descriptor = descriptor
-        let size = Int(status.st_size)
+        let size = Int(end)
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
