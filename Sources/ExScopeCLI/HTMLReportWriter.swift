@@ -12,11 +12,16 @@ enum HTMLReportWriter {
         } catch let error as DashboardError {
             throw ExScopeFailure.badInput(error.description)
         }
+        try emit(html, to: path)
+    }
+
+    /// Writes a report to `path` (whole or not at all), or to standard output for `-`.
+    static func emit(_ text: String, to path: String) throws {
         if path == "-" {
-            FileHandle.standardOutput.write(Data(html.utf8))
+            FileHandle.standardOutput.write(Data(text.utf8))
         } else {
             do {
-                try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 throw ExScopeFailure.runFailure("\(path): cannot write the report")
             }

@@ -45,6 +45,11 @@ import Testing
         #expect(csv.stdout.split(separator: "\n").first == "country,name,count,share")
         #expect(csv.stdout.contains("US,United States,7296,0.2507"))
         #expect(csv.stdout.contains("total,total,29098,1.0000"))
+        // --out writes the same report to a file, and nothing to standard output.
+        let file = scan.folder.appendingPathComponent("report.csv")
+        let written = try ExScopeProcess.run(["report", "--top", "7", "--format", "csv", "--out", file.path, "--store", scan.store])
+        #expect(written.status == 0 && written.stdout.isEmpty)
+        #expect(try String(contentsOf: file, encoding: .utf8) == csv.stdout)
     }
 
     @Test func importDrawsAProgressBarWhenAsked() throws {

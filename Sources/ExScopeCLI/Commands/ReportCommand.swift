@@ -51,7 +51,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "table, csv, json, markdown, or html (the dashboard's overview as one file; needs --out).")
     var format: ReportOutputFormat = .table
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("With --format html: the file to write ('-' for standard output).", valueName: "file"))
+    @Option(name: .customLong("out"), help: ArgumentHelp("Write the report to this file instead of standard output ('-': standard output). --format html needs it.", valueName: "file"))
     var out: String?
 
     @OptionGroup var storeOptions: StoreOptions
@@ -79,7 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
                                     dedupe: dedupe, findingIDs: catalog.vulnerabilities.map(\.id))
         let report = try await storeOperation { try await store.report(request) }
         try await store.close()
-        print(try ReportRenderer.render(report, format: countFormat))
+        try HTMLReportWriter.emit(try ReportRenderer.render(report, format: countFormat) + "\n", to: out ?? "-")
     }
 }
 
