@@ -12,19 +12,6 @@ enum HTMLReportWriter {
         } catch let error as DashboardError {
             throw ExScopeFailure.badInput(error.description)
         }
-        try emit(html, to: path)
-    }
-
-    /// Writes a report to `path` (whole or not at all), or to standard output for `-`.
-    static func emit(_ text: String, to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } else {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw ExScopeFailure.runFailure("\(path): cannot write the report")
-            }
-        }
+        try ReportFile.write(html, to: path)
     }
 }

@@ -79,7 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
                                     dedupe: dedupe, findingIDs: catalog.vulnerabilities.map(\.id))
         let report = try await storeOperation { try await store.report(request) }
         try await store.close()
-        try HTMLReportWriter.emit(try ReportRenderer.render(report, format: countFormat) + "\n", to: out ?? "-")
+        try ReportFile.write(try ReportRenderer.render(report, format: countFormat) + "\n", to: out ?? "-")
     }
 }
 

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Where `exscope report --out` puts a report.
+enum ReportFile {
+    /// Writes a report to `path` (whole or not at all), or to standard output for `-`.
+    static func write(_ text: String, to path: String) throws {
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        } else {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw ExScopeFailure.runFailure("\(path): cannot write the report")
+            }
+        }
+    }
+}
