@@ -135,19 +135,21 @@ public final class SQLiteStore: ResultStore {
             try writer.writeWithoutTransaction { db in
                 // Room for every index page the load touches (SQLite allocates it as needed): with the
                 // default 2 MB cache, random index inserts spill pages and read them back.
-                try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+                // Each setting below is the import's only: the connection gets its own back afterwards.
+                let restoreCache = try Self.set("cache_size", to: "-\(Self.importCacheKiB)", db)
+                defer { restoreCache() }
                 // The indexes dropped below are rebuilt by SQLite's external sorter: it sorts runs of
                 // `sortRunKiB` on worker threads and merges them. With temporary storage in memory it
                 // would sort each index as one list on this thread instead (about twice as long).
-                try db.execute(sql: "PRAGMA threads = \(ProcessInfo.processInfo.activeProcessorCount)")
-                try db.execute(sql: "PRAGMA temp_store = FILE")
-                defer { try? db.execute(sql: "PRAGMA temp_store = MEMORY") }
+                let restoreThreads = try Self.set("threads", to: "\(ProcessInfo.processInfo.activeProcessorCount)", db)
+                defer { restoreThreads() }
+                let restoreTemporaryStorage = try Self.set("temp_store", to: "FILE", db)
+                defer { restoreTemporaryStorage() }
                 // Every row written refers to the scan, a result or a verdict set written or read in this transaction:
                 // checking each reference (three lookups per result) finds nothing. Nothing is deleted here,
                 // so no cascade is skipped. (The pragma is a no-op inside a transaction, hence here.)
-                try db.execute(sql: "PRAGMA foreign_keys = OFF")
-                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                let restoreForeignKeys = try Self.set("foreign_keys", to: "OFF", db)
+                defer { restoreForeignKeys() }
                 // One transaction: a bad line throws out of the closure and everything is rolled back.
                 try db.inTransaction(.immediate) {
                     let deferred = try Self.dropIndexesOfEmptyStore(db)
@@ -189,6 +191,14 @@ public final class SQLiteStore: ResultStore {
             """)
         for index in indexes { try db.execute(sql: "DROP INDEX \"\(index["name"] as String)\"") }
         return indexes.map { $0["sql"] }
+    }
+
+    /// Sets the connection's pragma `name` (one with a number for its value) to `value` and returns
+    /// what sets it back to the value it had.
+    private static func set(_ name: String, to value: String, _ db: Database) throws -> () -> Void {
+        guard let before = try Int64.fetchOne(db, sql: "PRAGMA \(name)") else { throw StoreError("SQLite has no setting \(name)") }
+        try db.execute(sql: "PRAGMA \(name) = \(value)")
+        return { try? db.execute(sql: "PRAGMA \(name) = \(before)") }
     }
 
     /// The page cache of an import, in KiB (1 GiB).

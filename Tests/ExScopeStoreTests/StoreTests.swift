@@ -364,9 +364,12 @@ struct ListFeed: ResultFeed {
         let report = try await store.report(ReportRequest(by: .country))
         #expect(report.rows.map(\.count) == [30_000, 30_000, 30_000])
         #expect(try await store.report(ReportRequest(by: .country, dedupe: .server)).total == 7_000)
-        // The import's settings are the connection's usual ones again: temporary storage in memory, a 2 MB cache.
+        // The import's settings are the connection's usual ones again: temporary storage in memory, a 2 MB cache,
+        // foreign keys checked, no sorter threads.
         #expect(try await store.rows(SQLQuery("PRAGMA temp_store")).first?.int(0) == 2)
         #expect(try await store.rows(SQLQuery("PRAGMA cache_size")).first?.int(0) == -2000)
+        #expect(try await store.rows(SQLQuery("PRAGMA foreign_keys")).first?.int(0) == 1)
+        #expect(try await store.rows(SQLQuery("PRAGMA threads")).first?.int(0) == 0)
     }
 
     @Test func reimportingUpdatesEveryResultInPlaceWithItsRawRecordAndVerdict() async throws {
