@@ -53,18 +53,19 @@ final class MappedFile {
     /// Everything `descriptor` (standard input) gives until its end, read straight into the memory the
     /// import reads: the bytes are copied once, by `read`.
     /// - Throws: ``ExScopeFailure`` (bad input) naming `name`.
-    init(readingToEnd descriptor: Int32, name: String, capacity: Int = 64 << 20) throws {
+    init(readingToEnd descriptor: Int32, name: String, capacity: Int = initialCapacity) throws {
         self.descriptor = nil
         bytes = try Self.readToEnd(descriptor, name: name, capacity: capacity)
     }
 
-    /// Reads `descriptor` to its end into one `malloc` block.
-    ///
-    /// The buffer starts at 64 MiB, above glibc's largest threshold for serving a block with `mmap`, so
-    /// it is a mapping: pages it does not fill cost no memory, and growing it past that remaps pages
-    /// (`mremap`) rather than copying bytes.
-    private static func readToEnd(_ descriptor: Int32, name: String, capacity initialCapacity: Int = 64 << 20) throws -> UnsafeRawBufferPointer {
-        var capacity = max(1, initialCapacity), count = 0
+    /// Where reading to the end starts: 64 MiB, above glibc's largest threshold for serving a block with
+    /// `mmap`, so the buffer is a mapping: pages it does not fill cost no memory, and growing it past that
+    /// remaps pages (`mremap`) rather than copying bytes.
+    static let initialCapacity = 64 << 20
+
+    /// Reads `descriptor` to its end into one `malloc` block of `capacity` bytes, doubled as it fills.
+    private static func readToEnd(_ descriptor: Int32, name: String, capacity start: Int = initialCapacity) throws -> UnsafeRawBufferPointer {
+        var capacity = max(1, start), count = 0
         guard var buffer = malloc(capacity) else { throw ExScopeFailure.runFailure("cannot allocate \(capacity) bytes for \(name)") }
         while true {
             if count == capacity {
