@@ -54,7 +54,7 @@ struct NotifyCommand: AsyncParsableCommand {
             throw ExScopeFailure.badInput("unknown finding '\(finding)'; see exscope builds vulns")
         }
         let book = try contacts.map { try ContactBook(path: $0) } ?? ContactBook()
-        let store = try await storeOptions.open(reading: true)
+        let store = try await storeOptions.open(creating: false)
         let hosts = try await storeOperation { try await store.exposedHosts(scan: scan, finding: finding, minConfidence: minConfidence) }
         try await store.close()
         var groups: [String: [ExposedHost]] = [:]

@@ -67,7 +67,7 @@ struct ReportCommand: AsyncParsableCommand {
         if let finding, catalog.vulnerability(id: finding) == nil {
             throw ExScopeFailure.badInput("unknown finding '\(finding)'; see exscope builds vulns")
         }
-        let store = try await storeOptions.open(reading: true)
+        let store = try await storeOptions.open(creating: false)
         guard let countFormat = format.countFormat else {
             let source = try await StoreDashboardSource.load(store, catalog: catalog, asOf: catalogOptions.date, assessment: nil)
             try await store.close()

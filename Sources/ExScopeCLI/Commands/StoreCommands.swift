@@ -13,7 +13,7 @@ struct ScansCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let store = try await storeOptions.open(reading: true)
+        let store = try await storeOptions.open(creating: false)
         let scans = try await storeOperation { try await store.scans() }
         try await store.close()
         switch format {
@@ -44,7 +44,7 @@ struct ReassessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try catalogOptions.load()
-        let store = try await storeOptions.open(reading: true)
+        let store = try await storeOptions.open(creating: false)
         if let scan { _ = try await storeOperation { try await store.resolveScan(scan) } }
         let count = try await storeOperation { try await store.reassess(scan: scan, catalog: catalog, asOf: catalogOptions.date) }
         try await store.close()
@@ -72,7 +72,7 @@ struct DiffCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let store = try await storeOptions.open(reading: true)
+        let store = try await storeOptions.open(creating: false)
         let diff = try await storeOperation { try await store.diff(first, second, finding: finding, minConfidence: minConfidence) }
         try await store.close()
         if format == .json {
@@ -121,7 +121,7 @@ struct HistoryCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let store = try await storeOptions.open(reading: true)
+        let store = try await storeOptions.open(creating: false)
         let points = try await storeOperation { try await store.history(finding: finding, status: verdict, minConfidence: minConfidence) }
         try await store.close()
         switch format {

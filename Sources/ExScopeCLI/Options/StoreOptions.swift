@@ -22,16 +22,16 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens (and migrates) the store.
-    /// - Parameter reading: the command only reads results: a SQLite file that does not exist is an
-    ///   error (a mistyped `--store` must not leave a new, empty store behind) instead of being created.
-    func open(reading: Bool = false) async throws -> any ResultStore {
+    /// - Parameter creating: whether a SQLite file that does not exist is created. Commands that only
+    ///   work on results already stored pass false: a mistyped `--store` must not leave a new, empty store behind.
+    func open(creating: Bool = true) async throws -> any ResultStore {
         let location = self.location
         do {
             if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
                 if let problem = PostgresStore.problem(with: location) { throw ExScopeFailure.badInput(problem) }
                 return try await PostgresStore.connect(url: location)
             }
-            if reading, !FileManager.default.fileExists(atPath: location) {
+            if !creating, !FileManager.default.fileExists(atPath: location) {
                 throw ExScopeFailure.runFailure("no store at \(location); exscope scan --store and exscope import make one")
             }
             return try SQLiteStore(path: location)
