@@ -80,14 +80,20 @@ public struct ResultRow: Sendable {
     static func sortKey(ip: String?, hostname: String?) -> String {
         guard let ip, let address = IPAddress(ip) else { return "z" + (hostname ?? "") }
         switch address {
-        case .v4(let value): return "4" + hex(UInt128(value), digits: 8)
-        case .v6(let value): return "6" + hex(value, digits: 32)
+        case .v4(let value): return sortKey(family: "4", value: UInt128(value), digits: 8)
+        case .v6(let value): return sortKey(family: "6", value: value, digits: 32)
         }
     }
 
-    private static func hex(_ value: UInt128, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    /// `family` and then `value` in `digits` lowercase hex digits, zero-padded.
+    private static func sortKey(family: Character, value: UInt128, digits: Int) -> String {
+        String(unsafeUninitializedCapacity: 1 + digits) { text in
+            text[0] = family.asciiValue!
+            for index in 0..<digits {
+                text[1 + index] = Hex.digits[Int(truncatingIfNeeded: value >> (4 * UInt128(digits - 1 - index)) & 0xF)]
+            }
+            return 1 + digits
+        }
     }
 }
 

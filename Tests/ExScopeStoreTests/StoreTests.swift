@@ -419,6 +419,37 @@ struct ListFeed: ResultFeed {
         #expect(judged.lists.vulnerable.contains(" \(HybridFinding.id) "))
         #expect(judged.lists == FindingLists(judged.findings))
     }
+
+    /// The key written out digit by digit with the standard library, to check the table-driven one.
+    private static func expected(_ address: IPAddress) -> String {
+        let (family, value, digits): (String, UInt128, Int) = switch address {
+        case .v4(let value): ("4", UInt128(value), 8)
+        case .v6(let value): ("6", value, 32)
+        }
+        let text = String(value, radix: 16)
+        return family + String(repeating: "0", count: digits - text.count) + text
+    }
+
+    @Test func sortKeysSpellTheAddressInFixedWidthHex() {
+        #expect(ResultRow.sortKey(ip: "127.0.0.1", hostname: nil) == "47f000001")
+        #expect(ResultRow.sortKey(ip: "0.0.0.0", hostname: "x") == "400000000")
+        #expect(ResultRow.sortKey(ip: "2001:db8::1", hostname: nil) == "620010db8000000000000000000000001")
+        #expect(ResultRow.sortKey(ip: nil, hostname: "mail.example") == "zmail.example")
+        #expect(ResultRow.sortKey(ip: "not-an-address", hostname: "mail.example") == "zmail.example")
+    }
+
+    @Test func sortKeysOrderAddressesNumerically() throws {
+        var generator = SystemRandomNumberGenerator()
+        let addresses: [IPAddress] = (0..<2_000).map { index in
+            index.isMultiple(of: 3) ? .v6(UInt128(generator.next() as UInt64) << 64 | UInt128(generator.next() as UInt64))
+                : .v4(UInt32.random(in: 0...UInt32.max, using: &generator))
+        } + [.v4(0), .v4(.max), .v6(0), .v6(.max)]
+        for address in addresses {
+            #expect(ResultRow.sortKey(ip: address.description, hostname: nil) == Self.expected(address))
+        }
+        let byKey = addresses.sorted { ResultRow.sortKey(ip: $0.description, hostname: nil) < ResultRow.sortKey(ip: $1.description, hostname: nil) }
+        #expect(byKey == addresses.sorted())
+    }
 }
 
 @Suite struct StoreRevisionTests {
