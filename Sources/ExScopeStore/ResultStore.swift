@@ -220,8 +220,36 @@ public struct VerdictSets {
     private var ids: [[SQLValue]: Int64] = [:]
     /// The dates (judged, catalog) whose stored sets are in `ids`.
     private var read: Set<[SQLValue]> = []
+    /// Sets met lately, with a verdict of each. A decoder gives every row with the same findings the
+    /// same list strings, which compare by identity: comparing a row's verdict with these costs less
+    /// than making and hashing its set's values (four lists of up to a kilobyte each).
+    private var recent: [(verdict: VerdictRow, id: Int64)] = []
+    private var replaced = 0
+    static let recentCapacity = 8
 
     public init() {}
+
+    /// The id of the set of a verdict like one met lately (``remember(_:id:)``), or nil: look it up by its values.
+    public func recentID(of verdict: VerdictRow) -> Int64? {
+        recent.first { Self.sameSet($0.verdict, verdict) }?.id
+    }
+
+    /// Remembers the set a verdict was found in or stored as, for ``recentID(of:)``; the oldest is forgotten first.
+    public mutating func remember(_ verdict: VerdictRow, id: Int64) {
+        if recent.count < Self.recentCapacity {
+            recent.append((verdict, id))
+        } else {
+            recent[replaced] = (verdict, id)
+            replaced = (replaced + 1) % Self.recentCapacity
+        }
+    }
+
+    /// Whether two verdicts have the same set values (``StoreStatements/verdictSetValues(_:)``).
+    static func sameSet(_ a: VerdictRow, _ b: VerdictRow) -> Bool {
+        a.lists == b.lists && a.cu == b.cu && a.update == b.update && a.product == b.product && a.productId == b.productId
+            && a.support == b.support && a.verdictNote == b.verdictNote && a.asOf == b.asOf && a.catalogDate == b.catalogDate
+            && a.findings[HybridFinding.id] == b.findings[HybridFinding.id]
+    }
 
     /// The id of a set with these values (``StoreStatements/verdictSetValues(_:)``), when it is known.
     public func id(_ values: [SQLValue]) -> Int64? { ids[values] }

@@ -305,6 +305,13 @@ public final class SQLiteStore: ResultStore {
 
         /// The id of the verdict's set, stored now if it is not yet.
         mutating func verdictSet(_ verdict: VerdictRow) throws -> Int64 {
+            if let id = sets.recentID(of: verdict) { return id }
+            let id = try storedSet(verdict)
+            sets.remember(verdict, id: id)
+            return id
+        }
+
+        private mutating func storedSet(_ verdict: VerdictRow) throws -> Int64 {
             let values = StoreStatements.verdictSetValues(verdict)
             if let id = sets.id(values) { return id }
             if let query = sets.query(for: values) {

@@ -243,6 +243,13 @@ public final class PostgresStore: ResultStore {
 
     /// The id of the verdict's set, stored now if it is not yet.
     private func verdictSet(_ verdict: VerdictRow, in sets: inout VerdictSets) async throws -> Int64 {
+        if let id = sets.recentID(of: verdict) { return id }
+        let id = try await storedSet(verdict, in: &sets)
+        sets.remember(verdict, id: id)
+        return id
+    }
+
+    private func storedSet(_ verdict: VerdictRow, in sets: inout VerdictSets) async throws -> Int64 {
         let values = StoreStatements.verdictSetValues(verdict)
         if let id = sets.id(values) { return id }
         if let query = sets.query(for: values) {

@@ -234,6 +234,41 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM verdict_set")).first?.int(0) == 6)
     }
 
+    /// The writers' shortcut for recently met verdicts must agree with the values that identify a set.
+    @Test func verdictsAreTheSameSetExactlyWhenTheirSetValuesAreEqual() throws {
+        let catalog = try Catalog.bundled()
+        var verdicts: [VerdictRow] = []
+        for day in [CalendarDate(year: 2025, month: 8, day: 14)!, CalendarDate(year: 2026, month: 11, day: 27)!] {
+            for build in ["15.2.1544.11", "15.2.1544.4", "15.2.1748.10", "15.1.2507.39", "15.1.2507.6", "15.0.1497.2", "15.2.986.5", "x", nil] {
+                verdicts.append(VerdictRow.judge(build: build, detected: true, exchangeOnline: false, catalog: catalog, asOf: day))
+                verdicts.append(VerdictRow.judge(build: build, detected: true, exchangeOnline: true, catalog: catalog, asOf: day))
+            }
+        }
+        for index in verdicts.indices where index % 3 == 0 {
+            var other = verdicts[index]
+            other.catalogDate = "2024-01-01"
+            verdicts.append(other)
+            other.verdictNote = "note"
+            verdicts.append(other)
+        }
+        verdicts += [VerdictRow(findings: [HybridFinding.id: "vulnerable"]), VerdictRow(findings: [HybridFinding.id: "patched"]), VerdictRow()]
+        #expect(Set(verdicts.map(StoreStatements.verdictSetValues)).count > 20)
+        for a in verdicts {
+            for b in verdicts {
+                #expect(VerdictSets.sameSet(a, b) == (StoreStatements.verdictSetValues(a) == StoreStatements.verdictSetValues(b)))
+            }
+        }
+        var sets = VerdictSets()
+        for (index, verdict) in verdicts.enumerated() { sets.remember(verdict, id: Int64(index)) }
+        // Only the last few are remembered; each is found as the first remembered verdict with its values.
+        let kept = verdicts.suffix(VerdictSets.recentCapacity)
+        #expect(sets.recentID(of: verdicts[0]) == nil || kept.contains { VerdictSets.sameSet($0, verdicts[0]) })
+        for verdict in kept {
+            let id = try #require(sets.recentID(of: verdict))
+            #expect(VerdictSets.sameSet(verdicts[Int(id)], verdict))
+        }
+    }
+
     @Test func openingAStoreWhileAnotherProcessWritesDoesNotWaitForIt() async throws {
         let path = temporaryStorePath()
         defer { removeTemporaryStore(path) }
