@@ -133,26 +133,7 @@ public final class SQLiteStore: ResultStore {
         var count = 0
         try wrapDatabase {
             try writer.writeWithoutTransaction { db in
-                // Room for every index page the load touches (SQLite allocates it as needed): with the
-                // default 2 MB cache, random index inserts spill pages and read them back.
-                // Each setting below is the import's only: the connection gets its own back afterwards.
-                let restoreCache = try Self.set("cache_size", to: "-\(Self.importCacheKiB)", db)
-                defer { restoreCache() }
-                // The indexes dropped below are rebuilt by SQLite's external sorter: it sorts runs of
-                // `sortRunKiB` on worker threads and merges them. With temporary storage in memory it
-                // would sort each index as one list on this thread instead (about twice as long).
-                let restoreThreads = try Self.set("threads", to: "\(ProcessInfo.processInfo.activeProcessorCount)", db)
-                defer { restoreThreads() }
-                let restoreTemporaryStorage = try Self.set("temp_store", to: "FILE", db)
-                defer { restoreTemporaryStorage() }
-                // Every row written refers to the scan, a result or a verdict set written or read in this transaction:
-                // checking each reference (three lookups per result) finds nothing. Nothing is deleted here,
-                // so no cascade is skipped. (The pragma is a no-op inside a transaction, hence here.)
-                let restoreForeignKeys = try Self.set("foreign_keys", to: "OFF", db)
-                defer { restoreForeignKeys() }
-                // One transaction: a bad line throws out of the closure and everything is rolled back.
-                try db.inTransaction(.immediate) {
-                    let deferred = try Self.dropIndexesOfEmptyStore(db)
+                try Self.load(db) {
                     let id = try Self.openScan(scan, db)
                     var inserter = try Inserter(db)
                     while let row = try feed.next() {
@@ -161,18 +142,77 @@ public final class SQLiteStore: ResultStore {
                     }
                     let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
                     try db.execute(sql: StoreStatements.closeScan, arguments: [end, end, id])
-                    if !deferred.isEmpty {
-                        // The sorter's run is the page cache's size. The pages the load dirtied go to the
-                        // write-ahead log as the cache makes room, as the commit would write them anyway.
-                        try db.execute(sql: "PRAGMA cache_size = -\(Self.sortRunKiB)")
-                        for statement in deferred { try db.execute(sql: statement) }
-                    }
-                    return .commit
                 }
-                // The WAL the load passed through is emptied by close(), as after every write.
             }
         }
         return ImportSummary(scan: scan.name, rows: count)
+    }
+
+    /// What SQLite alone needs to load the results an import writes, for the store benchmark: copies
+    /// every scan, result and verdict of the SQLite store at `source` into this store, which must be empty,
+    /// through the import's own transaction, settings and index rebuild, with SQL statements only (no
+    /// decoding, no Swift per row). An import of the same rows cannot take less time than this.
+    /// - Returns: the number of results copied, and how long the inserts, the index rebuild and the commit took.
+    public func copyResults(from source: String) async throws -> (results: Int, phases: [(name: String, time: Duration)]) {
+        try wrap {
+            try writer.writeWithoutTransaction { db in
+                guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM observation)") == true else {
+                    throw StoreError("store \(displayName) is not empty")
+                }
+                try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
+                defer { try? db.execute(sql: "DETACH DATABASE source") }
+                let clock = ContinuousClock()
+                var starts: [(name: String, at: ContinuousClock.Instant)] = [("insert", clock.now)]
+                try Self.load(db, phase: { starts.append(($0, clock.now)) }) {
+                    // `WHERE` keeps SQLite from copying the tables page by page (its transfer optimisation):
+                    // rows go in one at a time, as an import's do.
+                    for table in ["scan", "verdict_set", "observation", "observation_raw", "observation_verdict"] {
+                        try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM source.\(table) WHERE true")
+                    }
+                }
+                starts.append(("end", clock.now))
+                let phases = zip(starts, starts.dropFirst()).map { (name: $0.name, time: $1.at - $0.at) }
+                return (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observation") ?? 0, phases)
+            }
+        }
+    }
+
+    /// Runs `insert` in one transaction set up for a bulk load: a large page cache, and, when the
+    /// store holds no results yet, the result tables' indexes dropped first and rebuilt after the
+    /// rows are in, by SQLite's external sorter on every core. Each setting is the load's only: the
+    /// connection gets its own back afterwards. An error thrown rolls everything back.
+    /// - Parameter phase: told `"index"` before the rebuild (when there is one) and `"commit"` before the commit.
+    private static func load(_ db: Database, phase: (String) -> Void = { _ in }, insert: () throws -> Void) throws {
+        // Room for every index page the load touches (SQLite allocates it as needed): with the
+        // default 2 MB cache, random index inserts spill pages and read them back.
+        let restoreCache = try set("cache_size", to: "-\(importCacheKiB)", db)
+        defer { restoreCache() }
+        // The indexes dropped below are rebuilt by SQLite's external sorter: it sorts runs of
+        // `sortRunKiB` on worker threads and merges them. With temporary storage in memory it
+        // would sort each index as one list on this thread instead (about twice as long).
+        let restoreThreads = try set("threads", to: "\(ProcessInfo.processInfo.activeProcessorCount)", db)
+        defer { restoreThreads() }
+        let restoreTemporaryStorage = try set("temp_store", to: "FILE", db)
+        defer { restoreTemporaryStorage() }
+        // Every row written refers to the scan, a result or a verdict set written or read in this transaction:
+        // checking each reference (three lookups per result) finds nothing. Nothing is deleted here,
+        // so no cascade is skipped. (The pragma is a no-op inside a transaction, hence here.)
+        let restoreForeignKeys = try set("foreign_keys", to: "OFF", db)
+        defer { restoreForeignKeys() }
+        try db.inTransaction(.immediate) {
+            let deferred = try dropIndexesOfEmptyStore(db)
+            try insert()
+            if !deferred.isEmpty {
+                phase("index")
+                // The sorter's run is the page cache's size. The pages the load dirtied go to the
+                // write-ahead log as the cache makes room, as the commit would write them anyway.
+                try db.execute(sql: "PRAGMA cache_size = -\(sortRunKiB)")
+                for statement in deferred { try db.execute(sql: statement) }
+            }
+            phase("commit")
+            return .commit
+        }
+        // The WAL the load passed through is emptied by close(), as after every write.
     }
 
     /// Compresses the record, which the writer then binds as it is.

@@ -407,6 +407,31 @@ struct ListFeed: ResultFeed {
         #expect(try await store.rows(SQLQuery("PRAGMA threads")).first?.int(0) == 0)
     }
 
+    /// The store benchmark's "SQLite alone" figure: the copy must hold what the import wrote.
+    @Test func copyingAStoreBySQLAloneGivesTheSameResultsAndReports() async throws {
+        let source = temporaryStorePath(), copy = temporaryStorePath()
+        defer { removeTemporaryStore(source); removeTemporaryStore(copy) }
+        let original = try SQLiteStore(path: source)
+        var feed = ListFeed(rows: knownRows)
+        _ = try await original.importResults(scan: ScanInfo(name: "known", startedAt: "2026-11-01T00:00:00Z"), feed: &feed)
+        try await original.close()
+        let copied = try SQLiteStore(path: copy)
+        let result = try await copied.copyResults(from: source)
+        #expect(result.results == knownRows.count)
+        #expect(result.phases.map(\.name) == ["insert", "index", "commit"])
+        let reopened = try SQLiteStore(path: source)
+        let everything = SQLQuery("""
+            SELECT s.name, o.*, r.raw, v.* FROM observation o JOIN scan s ON s.id = o.scan_id
+            JOIN observation_raw r ON r.observation_id = o.id JOIN verdict v ON v.observation_id = o.id ORDER BY o.id
+            """)
+        #expect(try await copied.rows(everything).map(\.values) == reopened.rows(everything).map(\.values))
+        #expect(try await copied.report(ReportRequest(by: .country)).rows == reopened.report(ReportRequest(by: .country)).rows)
+        #expect(try await copied.rows(SQLQuery("PRAGMA integrity_check")).map { $0.text(0) } == ["ok"])
+        await #expect(throws: StoreError.self) { try await copied.copyResults(from: source) }
+        try await copied.close()
+        try await reopened.close()
+    }
+
     @Test func reimportingUpdatesEveryResultInPlaceWithItsRawRecordAndVerdict() async throws {
         let store = try SQLiteStore(path: nil)
         let scan = ScanInfo(name: "known", startedAt: "2026-11-01T00:00:00Z")

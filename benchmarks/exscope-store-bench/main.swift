@@ -10,8 +10,11 @@ import Foundation
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
     try await body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return seconds(ContinuousClock.now - start)
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 let count = Int(ProcessInfo.processInfo.environment["EXSCOPE_BENCH_RESULTS"] ?? "") ?? 1_000_000
@@ -69,6 +72,17 @@ print(String(format: "import + enrichment into SQLite: %.2f s, %.0f results/s (t
 print(String(format: "import CPU: %.2f s (user + system, all threads) = %.1f µs per result", importCPU, importCPU / Double(count) * 1e6))
 let storeBytes = (try FileManager.default.attributesOfItem(atPath: store)[.size] as? Int) ?? 0
 print("store file: \(storeBytes / 1_000_000) MB (\(storeBytes / count) bytes per result)")
+
+// 2b. The same rows loaded by SQLite alone: an import with this schema cannot be faster on this machine.
+let floorStore = try SQLiteStore(path: folder.appendingPathComponent("floor.sqlite").path)
+var copy: (results: Int, phases: [(name: String, time: Duration)]) = (0, [])
+let floorTime = try await seconds {
+    copy = try await floorStore.copyResults(from: store)
+    try await floorStore.close()
+}
+let phases = copy.phases.map { String(format: "%@ %.2f s", $0.name, seconds($0.time)) }
+print(String(format: "SQLite alone, the same %d results copied into an empty store by SQL (the import's transaction, settings and index rebuild): %.2f s (%@, then close), so at most %.0f results/s for an import into this schema here; %@",
+             copy.results, floorTime, phases.joined(separator: ", "), Double(copy.results) / floorTime, load()))
 
 // 3. Reports over them: the target is --by country; the others join the verdicts.
 for (label, extra) in [("--by country", ["--by", "country"]), ("--by cu", ["--by", "cu"]),
