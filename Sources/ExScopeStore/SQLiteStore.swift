@@ -19,6 +19,9 @@ public final class SQLiteStore: ResultStore {
         // Several processes (shards, imports) may write one file; they wait for each other.
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
+            // The page size of a store created now (an existing store keeps its own). GRDB runs this before it
+            // turns on the write-ahead log, after which SQLite could no longer change it.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Sorts, DISTINCT counts and IN lists over a million results stay in memory instead of temporary files.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
@@ -240,6 +243,11 @@ public final class SQLiteStore: ResultStore {
         try db.execute(sql: "PRAGMA \(name) = \(value)")
         return { try? db.execute(sql: "PRAGMA \(name) = \(before)") }
     }
+
+    /// The page size of new stores, in bytes. With 16 KiB instead of SQLite's 4 KiB, an import of a million
+    /// results into an empty store commits in about 1.0 s instead of 1.7 s (one page image in the write-ahead
+    /// log per page, a quarter as many), and the reports read as fast (by hand, docs/store.md).
+    static let pageSize = 16_384
 
     /// The page cache of an import, in KiB (1 GiB).
     static let importCacheKiB = 1 << 20

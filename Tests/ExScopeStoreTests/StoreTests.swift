@@ -269,6 +269,29 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         }
     }
 
+    /// New stores get 16 KiB pages; a store made with SQLite's default 4 KiB keeps them and works as before.
+    @Test func newStoresHaveLargePagesAndOlderStoresKeepTheirs() async throws {
+        let fresh = temporaryStorePath(), older = temporaryStorePath()
+        defer { removeTemporaryStore(fresh); removeTemporaryStore(older) }
+        let store = try SQLiteStore(path: fresh)
+        #expect(try await store.rows(SQLQuery("PRAGMA page_size")).first?.int(0) == SQLiteStore.pageSize)
+        #expect(try await store.rows(SQLQuery("PRAGMA journal_mode")).first?.text(0) == "wal")
+        try await store.close()
+
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 4096") }
+        let queue = try DatabaseQueue(path: older, configuration: configuration)
+        try SQLiteStore.migrator().migrate(queue)
+        try queue.close()
+        let reopened = try SQLiteStore(path: older)
+        var feed = ListFeed(rows: knownRows)
+        _ = try await reopened.importResults(scan: ScanInfo(name: "known", startedAt: "2026-11-01T00:00:00Z"), feed: &feed)
+        #expect(try await reopened.rows(SQLQuery("PRAGMA page_size")).first?.int(0) == 4096)
+        #expect(try await reopened.rows(SQLQuery("SELECT COUNT(*) FROM observation")).first?.int(0) == knownRows.count)
+        #expect(try await reopened.rows(SQLQuery("PRAGMA integrity_check")).map { $0.text(0) } == ["ok"])
+        try await reopened.close()
+    }
+
     @Test func openingAStoreWhileAnotherProcessWritesDoesNotWaitForIt() async throws {
         let path = temporaryStorePath()
         defer { removeTemporaryStore(path) }
