@@ -10,7 +10,7 @@ enum ReportFile {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
-                throw ExScopeFailure.runFailure("\(path): cannot write the report")
+                throw ExScopeFailure.runFailure("cannot write \(path): \(CatalogOptions.describe(error))")
             }
         }
     }

@@ -132,14 +132,14 @@ extension ResultStore {
     }
 
     /// The scan with this name, or the latest scan for nil.
-    /// - Throws: ``StoreError`` when there is no such scan.
+    /// - Throws: ``StoreError`` (bad input) when there is no such scan.
     public func resolveScan(_ name: String?) async throws -> (id: Int64, name: String, startedAt: String, enrichment: String) {
         let query = name.map {
             SQLQuery("SELECT id, name, started_at, enrichment FROM scan WHERE name = ?", [.text($0)])
         } ?? SQLQuery("SELECT id, name, started_at, enrichment FROM scan ORDER BY started_at DESC, id DESC LIMIT 1")
         guard let row = try await rows(query).first, let id = row.int(0) else {
-            if let name { throw StoreError("no scan named '\(name)' in \(displayName); see exscope scans") }
-            throw StoreError("\(displayName) has no scans yet; run exscope scan --store or exscope import")
+            if let name { throw StoreError("no scan named '\(name)' in \(displayName); see exscope scans", isBadInput: true) }
+            throw StoreError("\(displayName) has no scans yet; run exscope scan --store or exscope import", isBadInput: true)
         }
         return (Int64(id), row.text(1) ?? "", row.text(2) ?? "", row.text(3) ?? "")
     }

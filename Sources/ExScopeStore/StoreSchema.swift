@@ -214,6 +214,11 @@ public enum StoreSchema {
 /// A store failure, with one sentence for the user.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The request named something the store does not have (a scan), rather than the store failing.
+    public let isBadInput: Bool
+    public init(_ message: String, isBadInput: Bool = false) {
+        self.message = message
+        self.isBadInput = isBadInput
+    }
     public var description: String { message }
 }

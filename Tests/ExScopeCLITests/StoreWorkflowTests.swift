@@ -58,11 +58,29 @@ import Testing
         #expect((object["newlyExposed"] as? [Any])?.count == 1)
         #expect((object["gone"] as? [Any])?.count == 2)
         #expect((object["newlyFixed"] as? [Any])?.count == 0)
+        #expect(object["schema"] as? String == "exscope.diff/1")
         let table = try ExScopeProcess.run(["diff", "week-1", "week-2", "--store", fixture.store])
         #expect(table.stdout.hasPrefix("week-1 -> week-2, CVE-2025-53786: newly exposed 1, newly fixed 0, gone 2"))
 
         let history = try ExScopeProcess.run(["history", "--finding", "CVE-2025-53786", "--format", "csv", "--store", fixture.store])
         #expect(history.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] } == ["12", "11"])
+        // Every JSON line names its versioned shape.
+        let points = try ExScopeProcess.run(["history", "--format", "json", "--store", fixture.store]).jsonLines()
+        #expect(points.map { $0["count"] as? Int } == [12, 11] && points.allSatisfy { $0["schema"] as? String == "exscope.history/1" })
+        let summaries = try ExScopeProcess.run(["scans", "--format", "json", "--store", fixture.store]).jsonLines()
+        #expect(summaries.map { $0["name"] as? String } == ["week-1", "week-2"])
+        #expect(summaries.allSatisfy { $0["schema"] as? String == "exscope.scan-summary/1" })
+        // A finding the catalog does not have is bad input, as for report and notify, not a count of 0.
+        for arguments in [["history", "--finding", "CVE-1234-5678"], ["diff", "week-1", "week-2", "--finding", "CVE-1234-5678"]] {
+            let unknown = try ExScopeProcess.run(arguments + ["--store", fixture.store])
+            #expect(unknown.status == 2, "\(arguments)")
+            #expect(unknown.stderr == "exscope: unknown finding 'CVE-1234-5678'; see exscope builds vulns\n", "\(arguments)")
+        }
+        // A report that cannot be written says where and why.
+        let unwritable = fixture.folder.appendingPathComponent("no-such-folder/report.csv").path
+        let written = try ExScopeProcess.run(["report", "--format", "csv", "--out", unwritable, "--store", fixture.store])
+        #expect(written.status == 3)
+        #expect(written.stderr.hasPrefix("exscope: cannot write \(unwritable): ") && written.stderr.split(separator: "\n").count == 1)
 
         // A catalog in which 2019 CU14's fix for CVE-2025-53786 is an earlier build: reassess flips those hosts.
         let catalogText = try String(contentsOf: repositoryRoot.appendingPathComponent("Catalog/exchange-catalog.json"), encoding: .utf8)
@@ -83,22 +101,49 @@ import Testing
         #expect((after?["total"] as? Int ?? 0) < (before?["total"] as? Int ?? 0))
     }
 
+    /// A compressed scan is named as such instead of failing as bad JSON; a byte order mark does not spoil line 1.
+    @Test func compressedFilesAreNamedAndAByteOrderMarkIsSkipped() throws {
+        let (fixture, week1, _) = try Self.scans()
+        defer { fixture.remove() }
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+        gzip.arguments = ["-k", week1.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = try ExScopeProcess.run(["import", week1.path + ".gz", "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path])
+        #expect(compressed.status == 2)
+        #expect(compressed.stderr == "exscope: \(week1.path).gz is gzip-compressed, not JSON Lines; decompress it first, "
+                + "e.g. exscope import <(zcat \(week1.path).gz); nothing of it was imported\n")
+        #expect(try ExScopeProcess.run(["scans", "--store", fixture.store]).stdout.hasPrefix("no scans in"))
+
+        let marked = fixture.folder.appendingPathComponent("marked.jsonl")
+        try Data([0xEF, 0xBB, 0xBF] + Array(try Data(contentsOf: week1))).write(to: marked)
+        let imported = try ExScopeProcess.run(["import", marked.path, "--store", fixture.store, "--geoip-ranges", fixture.rangeFile.path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.hasPrefix("imported 12 results from \(marked.path) into scan 'week-1'"))
+    }
+
     @Test func badStoresAndScansAreClearErrors() async throws {
         let fixture = try SyntheticScan(name: "none", lines: [])
         defer { fixture.remove() }
         // A store that is not there (a mistyped --store) is named, and commands that only read do not make it.
         for arguments in [["report"], ["scans"], ["history"], ["diff", "a", "b"], ["notify", "--by", "asn", "--out", fixture.folder.path], ["reassess"]] {
             let absent = try ExScopeProcess.run(arguments + ["--store", fixture.store])
-            #expect(absent.status == 3, "\(arguments)")
+            #expect(absent.status == 2, "\(arguments)")
             #expect(absent.stderr == "exscope: no store at \(fixture.store); exscope scan --store and exscope import make one\n", "\(arguments)")
             #expect(!FileManager.default.fileExists(atPath: fixture.store), "\(arguments)")
         }
         try await SQLiteStore(path: fixture.store).close()
         let empty = try ExScopeProcess.run(["report", "--store", fixture.store])
-        #expect(empty.status == 3)
+        #expect(empty.status == 2)
         #expect(empty.stderr.contains("has no scans yet"))
-        let missing = try ExScopeProcess.run(["report", "--scan", "nope", "--store", fixture.store])
-        #expect(missing.stderr.contains("no scan named 'nope'"))
+        // A scan that is not there is bad input, as an unknown finding is, for every command that names one.
+        for arguments in [["report", "--scan", "nope"], ["diff", "nope", "nope2"], ["reassess", "--scan", "nope"],
+                          ["notify", "--by", "asn", "--out", fixture.folder.path, "--scan", "nope"]] {
+            let missing = try ExScopeProcess.run(arguments + ["--store", fixture.store])
+            #expect(missing.status == 2, "\(arguments)")
+            #expect(missing.stderr == "exscope: no scan named 'nope' in \(fixture.store); see exscope scans\n", "\(arguments)")
+        }
         let notJSON = try fixture.write("bad.jsonl", "hello\n")
         let bad = try ExScopeProcess.run(["import", notJSON.path, "--store", fixture.store])
         #expect(bad.status == 2)

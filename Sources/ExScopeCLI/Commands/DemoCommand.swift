@@ -115,7 +115,7 @@ struct DemoCommand: AsyncParsableCommand {
             let lines = try synthetic.lines(catalog: catalog).joined(separator: "\n") + "\n"
             let enricher = GeoEnricher(countryDatabase: nil, asnDatabase: nil, ranges: try CountryRanges(paths: [ranges.path]),
                                        rangeFiles: [ranges.path])
-            var feed = ImportFeed(input: MappedFile(copying: lines), file: "synthetic August 2025 table", enricher: enricher,
+            var feed = try ImportFeed(input: MappedFile(copying: lines), file: "synthetic August 2025 table", enricher: enricher,
                                   store: reopened)
             _ = try await storeOperation {
                 try await reopened.importResults(scan: ScanInfo(name: ExposureTableGenerator.scanName, startedAt: "2025-08-14T00:00:00Z",

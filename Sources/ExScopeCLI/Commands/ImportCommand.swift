@@ -45,7 +45,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         for file in files {
             let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
-            var feed = ImportFeed(input: input, file: file, enricher: enricher, store: store)
+            var feed = try ImportFeed(input: input, file: file, enricher: enricher, store: store)
             let reporter = ProgressReporter(total: nil, mode: (progress ?? Terminal.stderrIsTTY) ? .bar : .off)
             feed.onProgress = { rows, fraction, finished in
                 reporter.update(done: rows, unit: "results", fraction: fraction, detail: finished ? "all read; writing the store" : file, force: finished)

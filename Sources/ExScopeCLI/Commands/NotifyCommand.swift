@@ -50,9 +50,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try catalogOptions.load()
-        guard let vulnerability = catalog.vulnerability(id: finding) else {
-            throw ExScopeFailure.badInput("unknown finding '\(finding)'; see exscope builds vulns")
-        }
+        let vulnerability = try CatalogOptions.finding(finding, in: catalog)
         let book = try contacts.map { try ContactBook(path: $0) } ?? ContactBook()
         let store = try await storeOptions.open(creating: false)
         let hosts = try await storeOperation { try await store.exposedHosts(scan: scan, finding: finding, minConfidence: minConfidence) }

@@ -64,9 +64,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try catalogOptions.load()
-        if let finding, catalog.vulnerability(id: finding) == nil {
-            throw ExScopeFailure.badInput("unknown finding '\(finding)'; see exscope builds vulns")
-        }
+        if let finding { _ = try CatalogOptions.finding(finding, in: catalog) }
         let store = try await storeOptions.open(creating: false)
         guard let countFormat = format.countFormat else {
             let source = try await StoreDashboardSource.load(store, catalog: catalog, asOf: catalogOptions.date, assessment: nil)

@@ -18,7 +18,7 @@ struct ScansCommand: AsyncParsableCommand {
         try await store.close()
         switch format {
         case .json:
-            for scan in scans { print(try JSONLines.encode(scan)) }
+            for scan in scans { print(try JSONLines.encode(scan, schema: "exscope.scan-summary/1")) }
         case .table:
             var table = TextTable(["SCAN", "STARTED", "ENDED", "SOURCE", "RESULTS", "EXCHANGE", "EXO", "CVE-2025-53786 VULNERABLE"])
             for scan in scans {
@@ -72,11 +72,12 @@ struct DiffCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
+        _ = try CatalogOptions.finding(finding, in: CatalogOptions.bundled())
         let store = try await storeOptions.open(creating: false)
         let diff = try await storeOperation { try await store.diff(first, second, finding: finding, minConfidence: minConfidence) }
         try await store.close()
         if format == .json {
-            print(try JSONLines.encode(diff))
+            print(try JSONLines.encode(diff, schema: "exscope.diff/1"))
             return
         }
         var lines = ["\(diff.from) -> \(diff.to), \(diff.finding): newly exposed \(diff.newlyExposed.count), newly fixed \(diff.newlyFixed.count), "
@@ -121,12 +122,13 @@ struct HistoryCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
+        _ = try CatalogOptions.finding(finding, in: CatalogOptions.bundled())
         let store = try await storeOptions.open(creating: false)
         let points = try await storeOperation { try await store.history(finding: finding, status: verdict, minConfidence: minConfidence) }
         try await store.close()
         switch format {
         case .json:
-            for point in points { print(try JSONLines.encode(point)) }
+            for point in points { print(try JSONLines.encode(point, schema: "exscope.history/1")) }
         case .csv:
             print((["scan,started_at,\(verdict.rawValue),exchange"] + points.map {
                 [ReportRenderer.csv($0.scan), $0.startedAt, String($0.count), String($0.exchange)].joined(separator: ",")

@@ -22,15 +22,27 @@ struct CatalogOptions: ParsableArguments {
         return CalendarDate.today()
     }
 
+    /// The catalog's finding `id`.
+    /// - Throws: ``ExScopeFailure`` (bad input) naming an id the catalog does not have.
+    static func finding(_ id: String, in catalog: Catalog) throws -> Vulnerability {
+        guard let vulnerability = catalog.vulnerability(id: id) else {
+            throw ExScopeFailure.badInput("unknown finding '\(id)'; see exscope builds vulns")
+        }
+        return vulnerability
+    }
+
+    /// The built-in catalog.
+    static func bundled() throws -> Catalog {
+        do {
+            return try Catalog.bundled()
+        } catch {
+            throw ExScopeFailure.runFailure("the built-in catalog is broken: \(error)")
+        }
+    }
+
     /// Loads the catalog the user asked for.
     func load() throws -> Catalog {
-        guard let path = catalog else {
-            do {
-                return try Catalog.bundled()
-            } catch {
-                throw ExScopeFailure.runFailure("the built-in catalog is broken: \(error)")
-            }
-        }
+        guard let path = catalog else { return try Self.bundled() }
         let url = URL(fileURLWithPath: path)
         let bytes: Data
         do {
@@ -77,5 +89,22 @@ enum JSONLines {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// `value`'s object with a `schema` field naming its versioned shape.
+    static func encode(_ value: some Encodable, schema: String) throws -> String {
+        try encode(Versioned(schema: schema, value: value))
+    }
+
+    private struct Versioned<Value: Encodable>: Encodable {
+        enum Key: String, CodingKey { case schema }
+        let schema: String
+        let value: Value
+
+        func encode(to encoder: any Encoder) throws {
+            try value.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(schema, forKey: .schema)
+        }
     }
 }

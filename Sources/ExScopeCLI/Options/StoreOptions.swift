@@ -32,11 +32,11 @@ struct StoreOptions: ParsableArguments {
                 return try await PostgresStore.connect(url: location)
             }
             if !creating, !FileManager.default.fileExists(atPath: location) {
-                throw ExScopeFailure.runFailure("no store at \(location); exscope scan --store and exscope import make one")
+                throw ExScopeFailure.badInput("no store at \(location); exscope scan --store and exscope import make one")
             }
             return try SQLiteStore(path: location)
         } catch let error as StoreError {
-            throw ExScopeFailure.runFailure(error.message)
+            throw ExScopeFailure(error)
         }
     }
 }
@@ -46,7 +46,14 @@ func storeOperation<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as StoreError {
-        throw ExScopeFailure.runFailure(error.message)
+        throw ExScopeFailure(error)
+    }
+}
+
+extension ExScopeFailure {
+    /// A store's error: bad input when the request named what the store does not have, else a failure of the run.
+    init(_ error: StoreError) {
+        self = error.isBadInput ? .badInput(error.message) : .runFailure(error.message)
     }
 }
 

@@ -26,16 +26,33 @@ struct ImportFeed: ResultFeed {
     /// - Parameters:
     ///   - input: the file's bytes (mapped, or standard input copied).
     ///   - store: the store the rows go to; its ``ResultStore/prepareForImport(_:)`` runs on the decoding threads.
-    init(input: MappedFile, file: String, enricher: GeoEnricher, store: any ResultStore) {
+    /// - Throws: ``ExScopeFailure`` (bad input) when the file is compressed.
+    init(input: MappedFile, file: String, enricher: GeoEnricher, store: any ResultStore) throws {
         self.file = file
+        if let format = Self.compression(of: input.bytes) {
+            throw ExScopeFailure.badInput("\(file) is \(format.name)-compressed, not JSON Lines; decompress it first, "
+                                          + "e.g. exscope import <(\(format.tool) \(file)); nothing of it was imported")
+        }
+        // A byte order mark (editors on Windows write one) is not part of the first line.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let text = input.bytes.starts(with: bom) ? UnsafeRawBufferPointer(rebasing: input.bytes[bom.count...]) : input.bytes
         let decoder = ScanLineDecoder()
-        lines = ParallelLines(bytes: input.bytes, owner: input) { line in
+        lines = ParallelLines(bytes: text, owner: input) { line in
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
             var decoded = try decoder.decode(bytes: line)
             try decoded.row.locate(with: enricher)
             store.prepareForImport(&decoded.row)
             return decoded
         }
+    }
+
+    /// The compression a file's first bytes announce, with the tool that undoes it; nil for anything else.
+    static func compression(of bytes: UnsafeRawBufferPointer) -> (name: String, tool: String)? {
+        let formats: [(magic: [UInt8], name: String, tool: String)] = [
+            ([0x1F, 0x8B], "gzip", "zcat"), ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "zstdcat"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "xzcat"), ([0x42, 0x5A, 0x68], "bzip2", "bzcat"),
+        ]
+        return formats.first { bytes.starts(with: $0.magic) }.map { ($0.name, $0.tool) }
     }
 
     /// The first record's `scan` field and timestamp, read before the import starts; nil when there is no record.
