@@ -70,4 +70,26 @@ import Testing
         let report = try ExScopeProcess.run(["report", "--by", "country", "--format", "json", "--min-confidence", "low", "--store", fixture.store])
         #expect(try report.jsonLines().first?["total"] as? Int == 12)
     }
+
+    /// `serve --input` reads scan files through the same check as `import`: a byte order mark is left out,
+    /// and a compressed file is named with the command to read it.
+    @Test func theDashboardsScanFilesSkipAByteOrderMarkAndNameACompressedFile() throws {
+        let (fixture, first, _) = try StoreWorkflowTests.scans()
+        defer { fixture.remove() }
+        let text = try Data(contentsOf: first)
+        let marked = fixture.folder.appendingPathComponent("marked.jsonl")
+        try Data([0xEF, 0xBB, 0xBF] + Array(text)).write(to: marked)
+        let records = try DashboardInputOptions.records(marked.path)
+        #expect(records.count == 12)
+        #expect(records.map(\.ip) == (try DashboardInputOptions.records(first.path)).map(\.ip))
+        let compressed = fixture.folder.appendingPathComponent("scan.jsonl.zst")
+        try Data([0x28, 0xB5, 0x2F, 0xFD] + Array(text)).write(to: compressed)
+        #expect {
+            _ = try DashboardInputOptions.records(compressed.path)
+        } throws: { error in
+            (error as? ExScopeFailure)?.message == "\(compressed.path) is zstd-compressed, not JSON Lines; decompress it first, "
+                + "e.g. exscope serve --input <(zstdcat \(compressed.path))"
+                && (error as? ExScopeFailure)?.exitCode == .badInput
+        }
+    }
 }

@@ -28,20 +28,23 @@ struct DashboardInputOptions: ParsableArguments {
     }
 
     static func records(_ path: String) throws -> [ScanRecord] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ExScopeFailure.badInput("\(path): cannot read the file") }
-        let decoder = JSONDecoder()
-        var records: [ScanRecord] = []
-        var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
-            do {
-                records.append(try decoder.decode(ScanRecord.self, from: Data(line)))
-            } catch {
-                throw ExScopeFailure.badInput("\(path):\(lineNumber): not an exscope.scan/1 record")
+        let input = try MappedFile(path: path)
+        return try withExtendedLifetime(input) {
+            let text = try input.jsonLines(name: path, command: "exscope serve --input")
+            let decoder = JSONDecoder()
+            var records: [ScanRecord] = []
+            var lineNumber = 0
+            for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                lineNumber += 1
+                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+                do {
+                    records.append(try decoder.decode(ScanRecord.self, from: Data(line)))
+                } catch {
+                    throw ExScopeFailure.badInput("\(path):\(lineNumber): not an exscope.scan/1 record")
+                }
             }
+            return records
         }
-        return records
     }
 
     static func locationTable(_ path: String) throws -> [String: HostLocation] {

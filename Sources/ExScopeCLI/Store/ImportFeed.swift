@@ -29,13 +29,7 @@ struct ImportFeed: ResultFeed {
     /// - Throws: ``ExScopeFailure`` (bad input) when the file is compressed.
     init(input: MappedFile, file: String, enricher: GeoEnricher, store: any ResultStore) throws {
         self.file = file
-        if let format = Self.compression(of: input.bytes) {
-            throw ExScopeFailure.badInput("\(file) is \(format.name)-compressed, not JSON Lines; decompress it first, "
-                                          + "e.g. exscope import <(\(format.tool) \(file)); nothing of it was imported")
-        }
-        // A byte order mark (editors on Windows write one) is not part of the first line.
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let text = input.bytes.starts(with: bom) ? UnsafeRawBufferPointer(rebasing: input.bytes[bom.count...]) : input.bytes
+        let text = try input.jsonLines(name: file, command: "exscope import", consequence: "; nothing of it was imported")
         let decoder = ScanLineDecoder()
         lines = ParallelLines(bytes: text, owner: input) { line in
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
@@ -44,15 +38,6 @@ struct ImportFeed: ResultFeed {
             store.prepareForImport(&decoded.row)
             return decoded
         }
-    }
-
-    /// The compression a file's first bytes announce, with the tool that undoes it; nil for anything else.
-    static func compression(of bytes: UnsafeRawBufferPointer) -> (name: String, tool: String)? {
-        let formats: [(magic: [UInt8], name: String, tool: String)] = [
-            ([0x1F, 0x8B], "gzip", "zcat"), ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "zstdcat"),
-            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "xzcat"), ([0x42, 0x5A, 0x68], "bzip2", "bzcat"),
-        ]
-        return formats.first { bytes.starts(with: $0.magic) }.map { ($0.name, $0.tool) }
     }
 
     /// The first record's `scan` field and timestamp, read before the import starts; nil when there is no record.

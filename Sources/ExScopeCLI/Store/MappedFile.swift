@@ -109,3 +109,29 @@ final class MappedFile {
         close(descriptor)
     }
 }
+
+extension MappedFile {
+    /// The bytes as JSON Lines text, without the UTF-8 byte order mark Windows editors put first.
+    /// - Parameters:
+    ///   - name: the file, for the message.
+    ///   - command: what the message suggests reading a decompressed copy with, e.g. `exscope import`.
+    ///   - consequence: what the message adds after the suggestion.
+    /// - Throws: ``ExScopeFailure`` (bad input) when the bytes are a compressed file, naming its format.
+    func jsonLines(name: String, command: String, consequence: String = "") throws -> UnsafeRawBufferPointer {
+        if let format = Self.compression(of: bytes) {
+            throw ExScopeFailure.badInput("\(name) is \(format.name)-compressed, not JSON Lines; decompress it first, "
+                                          + "e.g. \(command) <(\(format.tool) \(name))\(consequence)")
+        }
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        return bytes.starts(with: mark) ? UnsafeRawBufferPointer(rebasing: bytes[mark.count...]) : bytes
+    }
+
+    /// The compression a file's first bytes announce, with the tool that undoes it; nil for anything else.
+    static func compression(of bytes: UnsafeRawBufferPointer) -> (name: String, tool: String)? {
+        let formats: [(magic: [UInt8], name: String, tool: String)] = [
+            ([0x1F, 0x8B], "gzip", "zcat"), ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "zstdcat"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "xzcat"), ([0x42, 0x5A, 0x68], "bzip2", "bzcat"),
+        ]
+        return formats.first { bytes.starts(with: $0.magic) }.map { ($0.name, $0.tool) }
+    }
+}
