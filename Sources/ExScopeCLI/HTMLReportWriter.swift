@@ -12,6 +12,6 @@ enum HTMLReportWriter {
         } catch let error as DashboardError {
             throw ExScopeFailure.badInput(error.description)
         }
-        try ReportFile.write(html, to: path)
+        try OutputFile.write(html, to: path)
     }
 }

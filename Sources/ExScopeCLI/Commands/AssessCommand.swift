@@ -54,14 +54,7 @@ struct AssessCommand: AsyncParsableCommand {
             }
         }
         let report = OrganisationAssessor(catalog: catalog, now: now).assess(inventory: inventory, tenant: snapshot)
-        for path in out {
-            let format = ReportFormat(path: path)
-            do {
-                try Data(AssessmentRenderer.render(report, as: format).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw ExScopeFailure.runFailure("cannot write \(path): \(CatalogOptions.describe(error))")
-            }
-        }
+        for path in out { try OutputFile.write(AssessmentRenderer.render(report, as: ReportFormat(path: path)), to: path) }
         Terminal.out(AssessmentRenderer.render(report, as: format))
         if !noStore { try await Self.save(report, in: storeOptions) }
         if report.needsAction { throw ExitCode.needsAction }

@@ -89,12 +89,7 @@ struct NotifyCommand: AsyncParsableCommand {
     }
 
     private func write(_ text: String, to name: String) throws {
-        let path = (out as NSString).appendingPathComponent(name)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw ExScopeFailure.runFailure("cannot write \(path): \(CatalogOptions.describe(error))")
-        }
+        try OutputFile.write(text, to: (out as NSString).appendingPathComponent(name))
     }
 
     private func owner(of host: ExposedHost, book: ContactBook) -> String {

@@ -77,7 +77,7 @@ struct ReportCommand: AsyncParsableCommand {
                                     dedupe: dedupe, findingIDs: catalog.vulnerabilities.map(\.id))
         let report = try await storeOperation { try await store.report(request) }
         try await store.close()
-        try ReportFile.write(try ReportRenderer.render(report, format: countFormat) + "\n", to: out ?? "-")
+        try OutputFile.write(try ReportRenderer.render(report, format: countFormat) + "\n", to: out ?? "-")
     }
 }
 

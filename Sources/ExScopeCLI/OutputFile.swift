@@ -1,8 +1,8 @@
 import Foundation
 
-/// Where `exscope report --out` puts a report.
-enum ReportFile {
-    /// Writes a report to `path` (whole or not at all), or to standard output for `-`.
+/// A file a command writes: a report (`report --out`, `assess --out`) or a notice (`notify`).
+enum OutputFile {
+    /// Writes `text` to `path` (whole or not at all), or to standard output for `-`.
     static func write(_ text: String, to path: String) throws {
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))
