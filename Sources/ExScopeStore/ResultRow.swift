@@ -80,15 +80,15 @@ public struct ResultRow: Sendable {
     static func sortKey(ip: String?, hostname: String?) -> String {
         guard let ip, let address = IPAddress(ip) else { return "z" + (hostname ?? "") }
         switch address {
-        case .v4(let value): return sortKey(family: "4", value: UInt128(value), digits: 8)
-        case .v6(let value): return sortKey(family: "6", value: value, digits: 32)
+        case .v4(let value): return sortKey(family: UInt8(ascii: "4"), value: UInt128(value), digits: 8)
+        case .v6(let value): return sortKey(family: UInt8(ascii: "6"), value: value, digits: 32)
         }
     }
 
     /// `family` and then `value` in `digits` lowercase hex digits, zero-padded.
-    private static func sortKey(family: Character, value: UInt128, digits: Int) -> String {
+    private static func sortKey(family: UInt8, value: UInt128, digits: Int) -> String {
         String(unsafeUninitializedCapacity: 1 + digits) { text in
-            text[0] = family.asciiValue!
+            text[0] = family
             for index in 0..<digits {
                 text[1 + index] = Hex.digits[Int(truncatingIfNeeded: value >> (4 * UInt128(digits - 1 - index)) & 0xF)]
             }

@@ -134,7 +134,7 @@ public final class SQLiteStore: ResultStore {
 
     public func importResults(scan: ScanInfo, feed: inout some ResultFeed) async throws -> ImportSummary {
         var count = 0
-        try wrapDatabase {
+        try wrap {
             try writer.writeWithoutTransaction { db in
                 try Self.load(db) {
                     let id = try Self.openScan(scan, db)
@@ -439,9 +439,5 @@ public final class SQLiteStore: ResultStore {
         } catch let error as DatabaseError {
             throw StoreError("store \(displayName): \(error.message ?? "\(error)")")
         }
-    }
-
-    private func wrapDatabase(_ body: () throws -> Void) throws {
-        try wrap(body)
     }
 }
