@@ -22,6 +22,16 @@ public struct ExScope: AsyncParsableCommand {
     /// Runs the command line and returns the process exit code. Every error becomes
     /// one line on standard error with the documented exit code.
     public static func run(arguments: [String]) async -> Int32 {
+        let code = await runCommand(arguments: arguments)
+        // What the command printed is part of its result: a run whose output could not be written failed.
+        if let failure = Terminal.takeOutputFailure(), code == 0 || code == ExitCode.needsAction.rawValue {
+            Terminal.error("cannot write to standard output: \(String(cString: strerror(failure)))")
+            return ExitCode.runFailure.rawValue
+        }
+        return code
+    }
+
+    private static func runCommand(arguments: [String]) async -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -39,7 +49,7 @@ public struct ExScope: AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { Terminal.out(message) }
                 return 0
             }
             Terminal.error(message.isEmpty ? "\(error)" : message)

@@ -5,7 +5,7 @@ enum OutputFile {
     /// Writes `text` to `path` (whole or not at all), or to standard output for `-`.
     static func write(_ text: String, to path: String) throws {
         if path == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Terminal.output(text)
         } else {
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -356,12 +356,12 @@ final class ProgressReporter {
         if !force, let last, now - last < (mode == .bar ? .milliseconds(200) : .seconds(10)) { return }
         last = now
         let line = text(now)
-        FileHandle.standardError.write(Data((mode == .bar ? "\r\u{1B}[K" + line : "progress: " + line + "\n").utf8))
+        Terminal.progress(mode == .bar ? "\r\u{1B}[K" + line : "progress: " + line + "\n")
     }
 
     /// Clears the bar, if one is drawn.
     func finish() {
-        if mode == .bar, last != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if mode == .bar, last != nil { Terminal.progress("\r\u{1B}[K") }
         last = nil
     }
 }

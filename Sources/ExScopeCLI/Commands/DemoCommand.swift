@@ -129,28 +129,28 @@ struct DemoCommand: AsyncParsableCommand {
         let assessment = try await Self.assessSample(into: reopened, catalog: catalog)
 
         // 5. The exposure summary of the demo scan.
-        print("ExScope demo: \(counts.results) simulated hosts scanned, \(counts.onPremises) on-premises Exchange, \(counts.hybridVulnerable) vulnerable to CVE-2025-53786 (catalog \(catalog.date))\n")
+        Terminal.out("ExScope demo: \(counts.results) simulated hosts scanned, \(counts.onPremises) on-premises Exchange, \(counts.hybridVulnerable) vulnerable to CVE-2025-53786 (catalog \(catalog.date))\n")
         for dimension in [ReportDimension.product, .cu, .finding, .support] {
             let request = ReportRequest(scan: scanName, by: dimension, finding: dimension == .finding ? nil : "CVE-2025-53786",
                                         status: dimension == .finding ? nil : .vulnerable, top: 10, minConfidence: .medium,
                                         dedupe: .ip, findingIDs: catalog.vulnerabilities.map(\.id))
             let report = try await storeOperation { try await reopened.report(request) }
-            print(try ReportRenderer.render(report, format: .table))
-            print("")
+            Terminal.out(try ReportRenderer.render(report, format: .table))
+            Terminal.out("")
         }
 
         let statusCounts = ActionStatus.allCases.compactMap { status in assessment.counts[status].map { "\($0) \(status.rawValue)" } }
-        print("Organisation '\(assessment.organizationName ?? "?")' (sample inventory, simulated tenant): \(assessment.overall.rawValue) — \(statusCounts.joined(separator: ", "))\n")
+        Terminal.out("Organisation '\(assessment.organizationName ?? "?")' (sample inventory, simulated tenant): \(assessment.overall.rawValue) — \(statusCounts.joined(separator: ", "))\n")
 
         // 6. The HTML report, from the store like the dashboard.
         let source = try await StoreDashboardSource.load(reopened, catalog: catalog, asOf: asOf, assessment: nil)
         try await reopened.close()
         try await HTMLReportWriter.write(source: source, scan: scanName, finding: "CVE-2025-53786", minConfidence: .medium, to: reportPath)
-        print("HTML report: \(URL(fileURLWithPath: reportPath).path)")
-        print("Results are in \(storeOptions.store ?? StoreOptions.defaultLocation(environment: ProcessInfo.processInfo.environment)); to browse them: exscope serve  (then open http://127.0.0.1:8080/)")
+        Terminal.out("HTML report: \(URL(fileURLWithPath: reportPath).path)")
+        Terminal.out("Results are in \(storeOptions.store ?? StoreOptions.defaultLocation(environment: ProcessInfo.processInfo.environment)); to browse them: exscope serve  (then open http://127.0.0.1:8080/)")
 
         if serve {
-            print("Serving the dashboard on http://127.0.0.1:\(port)/ until Ctrl-C")
+            Terminal.out("Serving the dashboard on http://127.0.0.1:\(port)/ until Ctrl-C")
             let command = try ServeCommand.parse(["--port", String(port)] + (storeOptions.store.map { ["--store", $0] } ?? []))
             try await command.run()
         }

@@ -18,14 +18,14 @@ struct ScansCommand: AsyncParsableCommand {
         try await store.close()
         switch format {
         case .json:
-            for scan in scans { print(try JSONLines.encode(scan, schema: "exscope.scan-summary/1")) }
+            for scan in scans { Terminal.out(try JSONLines.encode(scan, schema: "exscope.scan-summary/1")) }
         case .table:
             var table = TextTable(["SCAN", "STARTED", "ENDED", "SOURCE", "RESULTS", "EXCHANGE", "EXO", "CVE-2025-53786 VULNERABLE"])
             for scan in scans {
                 table.add([scan.name, scan.startedAt, scan.endedAt ?? "-", scan.source, ReportRenderer.number(scan.results),
                            ReportRenderer.number(scan.exchange), ReportRenderer.number(scan.exchangeOnline), ReportRenderer.number(scan.vulnerable)])
             }
-            print(scans.isEmpty ? "no scans in \(store.displayName)" : table.render())
+            Terminal.out(scans.isEmpty ? "no scans in \(store.displayName)" : table.render())
         }
     }
 }
@@ -48,7 +48,7 @@ struct ReassessCommand: AsyncParsableCommand {
         if let scan { _ = try await storeOperation { try await store.resolveScan(scan) } }
         let count = try await storeOperation { try await store.reassess(scan: scan, catalog: catalog, asOf: catalogOptions.date) }
         try await store.close()
-        print("reassessed \(ReportRenderer.number(count)) results\(scan.map { " of scan '\($0)'" } ?? "") with catalog \(catalog.date) as of \(catalogOptions.date)")
+        Terminal.out("reassessed \(ReportRenderer.number(count)) results\(scan.map { " of scan '\($0)'" } ?? "") with catalog \(catalog.date) as of \(catalogOptions.date)")
     }
 }
 
@@ -77,7 +77,7 @@ struct DiffCommand: AsyncParsableCommand {
         let diff = try await storeOperation { try await store.diff(first, second, finding: finding, minConfidence: minConfidence) }
         try await store.close()
         if format == .json {
-            print(try JSONLines.encode(diff, schema: "exscope.diff/1"))
+            Terminal.out(try JSONLines.encode(diff, schema: "exscope.diff/1"))
             return
         }
         var lines = ["\(diff.from) -> \(diff.to), \(diff.finding): newly exposed \(diff.newlyExposed.count), newly fixed \(diff.newlyFixed.count), "
@@ -99,7 +99,7 @@ struct DiffCommand: AsyncParsableCommand {
             lines.append(table.render(indent: "  "))
             if changes.count > 50 { lines.append("  … \(changes.count - 50) more (use --format json)") }
         }
-        print(lines.joined(separator: "\n"))
+        Terminal.out(lines.joined(separator: "\n"))
     }
 }
 
@@ -128,13 +128,13 @@ struct HistoryCommand: AsyncParsableCommand {
         try await store.close()
         switch format {
         case .json:
-            for point in points { print(try JSONLines.encode(point, schema: "exscope.history/1")) }
+            for point in points { Terminal.out(try JSONLines.encode(point, schema: "exscope.history/1")) }
         case .csv:
-            print((["scan,started_at,\(verdict.rawValue),exchange"] + points.map {
+            Terminal.out((["scan,started_at,\(verdict.rawValue),exchange"] + points.map {
                 [ReportRenderer.csv($0.scan), $0.startedAt, String($0.count), String($0.exchange)].joined(separator: ",")
             }).joined(separator: "\n"))
         case .markdown:
-            print((["| scan | started | \(finding) \(verdict.rawValue) | on-prem Exchange |", "|---|---|---:|---:|"] + points.map {
+            Terminal.out((["| scan | started | \(finding) \(verdict.rawValue) | on-prem Exchange |", "|---|---|---:|---:|"] + points.map {
                 "| \(ReportRenderer.markdownEscape($0.scan)) | \($0.startedAt) | \(ReportRenderer.number($0.count)) | \(ReportRenderer.number($0.exchange)) |"
             }).joined(separator: "\n"))
         case .table:
@@ -145,7 +145,7 @@ struct HistoryCommand: AsyncParsableCommand {
                 table.add([point.scan, point.startedAt, ReportRenderer.number(point.count), ReportRenderer.number(point.exchange), change])
                 previous = point.count
             }
-            print(points.isEmpty ? "no scans in \(store.displayName)" : table.render() + "\n\ncounted: unique IP addresses; confidence \(minConfidence.rawValue) or higher; Exchange Online never counted")
+            Terminal.out(points.isEmpty ? "no scans in \(store.displayName)" : table.render() + "\n\ncounted: unique IP addresses; confidence \(minConfidence.rawValue) or higher; Exchange Online never counted")
         }
     }
 }
