@@ -30,16 +30,31 @@ public final class SQLiteStore: ResultStore {
             if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(1 << 31 - 1)") }
         }
         displayName = path ?? ":memory:"
+        var isDirectory: ObjCBool = false
+        if let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError("store \(path) is a directory; --store takes a SQLite file or a postgres:// URL", isBadInput: true)
+        }
         do {
             if let path {
+                // An existing file is looked at read-only first: the pool below would switch any SQLite file it
+                // opens to a write-ahead log, and one that is not an ExScope store must be refused untouched.
+                if FileManager.default.fileExists(atPath: path) {
+                    var readOnly = Configuration()
+                    readOnly.readonly = true
+                    let probe = try DatabaseQueue(path: path, configuration: readOnly)
+                    defer { try? probe.close() }
+                    _ = try probe.read { db in try Self.recordedMigrations(db, store: path) }
+                }
                 let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 writer = try DatabasePool(path: path, configuration: configuration)
             } else {
                 writer = try DatabaseQueue(configuration: configuration)
             }
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
-            throw StoreError("cannot open store \(displayName): \(error.message ?? "\(error)")")
+            throw Self.openFailure(displayName, error)
         } catch {
             throw StoreError("cannot open store \(displayName): \(error.localizedDescription)")
         }
@@ -61,15 +76,7 @@ public final class SQLiteStore: ResultStore {
     private func migrate() throws {
         let migrator = Self.migrator()
         do {
-            var applied = try writer.read { db -> [String] in
-                guard try db.tableExists("grdb_migrations") else {
-                    // A database with tables but no migration record is not an ExScope store.
-                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                    if !tables.isEmpty { throw StoreError("\(self.displayName) is a SQLite database but not an ExScope store") }
-                    return []
-                }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            }
+            var applied = try writer.read { db in try Self.recordedMigrations(db, store: self.displayName) }
             // Only a store that has a former name is written to here: an UPDATE takes the write lock
             // even when it matches nothing, and opening must not wait for an import in another process.
             if applied.contains(where: { StoreSchema.formerNames[$0] != nil }) {
@@ -83,8 +90,27 @@ public final class SQLiteStore: ResultStore {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw StoreError("cannot open store \(displayName): \(error.message ?? "\(error)")")
+            throw Self.openFailure(displayName, error)
         }
+    }
+
+    /// The names of the migrations recorded in the database (none in a new one).
+    /// - Throws: ``StoreError`` (bad input) for a database with tables but no migration record: not an ExScope store.
+    private static func recordedMigrations(_ db: Database, store: String) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else {
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if !tables.isEmpty { throw StoreError("\(store) is a SQLite database but not an ExScope store", isBadInput: true) }
+            return []
+        }
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+    }
+
+    /// Why the store cannot be opened: bad input when the file is not a SQLite database at all.
+    private static func openFailure(_ name: String, _ error: DatabaseError) -> StoreError {
+        if error.resultCode == .SQLITE_NOTADB {
+            return StoreError("\(name) is not a SQLite database; --store takes an ExScope store or a postgres:// URL", isBadInput: true)
+        }
+        return StoreError("cannot open store \(name): \(error.message ?? "\(error)")")
     }
 
     /// The names of the migrations applied to this store.

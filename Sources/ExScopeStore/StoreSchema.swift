@@ -206,7 +206,7 @@ public enum StoreSchema {
     public static func checkNotNewer(applied: [String], store: String) throws {
         let unknown = applied.filter { !knownNames.contains($0) }
         guard unknown.isEmpty else {
-            throw StoreError("store \(store) was written by a newer ExScope (unknown migrations: \(unknown.joined(separator: ", "))); upgrade ExScope to open it")
+            throw StoreError("store \(store) was written by a newer ExScope (unknown migrations: \(unknown.joined(separator: ", "))); upgrade ExScope to open it", isBadInput: true)
         }
     }
 }
@@ -214,7 +214,8 @@ public enum StoreSchema {
 /// A store failure, with one sentence for the user.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    /// The request named something the store does not have (a scan), rather than the store failing.
+    /// The request named something the store does not have (a scan), or a store this version cannot use
+    /// (not a store, or written by a newer version), rather than the store failing.
     public let isBadInput: Bool
     public init(_ message: String, isBadInput: Bool = false) {
         self.message = message

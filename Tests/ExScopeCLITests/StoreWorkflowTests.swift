@@ -152,5 +152,15 @@ import Testing
                                                "--geoip-country", repositoryRoot.appendingPathComponent("../shared/data/maxmind-test/unexpected-bytes.mmdb").path])
         #expect(brokenDB.status == 2)
         #expect(brokenDB.stderr.contains("unexpected-bytes.mmdb"))
+        // A --store that names some other file, or a folder, is bad input too, for reading and writing commands alike.
+        for arguments in [["report"], ["import", notJSON.path, "--geoip-ranges", fixture.rangeFile.path]] {
+            let notAStore = try ExScopeProcess.run(arguments + ["--store", notJSON.path])
+            #expect(notAStore.status == 2, "\(arguments)")
+            #expect(notAStore.stderr == "exscope: \(notJSON.path) is not a SQLite database; --store takes an ExScope store or a postgres:// URL\n", "\(arguments)")
+            let folder = try ExScopeProcess.run(arguments + ["--store", fixture.folder.path])
+            #expect(folder.status == 2, "\(arguments)")
+            #expect(folder.stderr.hasPrefix("exscope: store \(fixture.folder.path) is a directory"), "\(arguments)")
+        }
+        #expect(try String(contentsOf: notJSON, encoding: .utf8) == "hello\n")
     }
 }

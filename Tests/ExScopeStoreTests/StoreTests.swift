@@ -323,17 +323,48 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         #expect {
             _ = try SQLiteStore(path: path)
         } throws: { error in
-            (error as? StoreError)?.message.contains("written by a newer ExScope (unknown migrations: v99-from-the-future)") == true
+            let error = error as? StoreError
+            return error?.message.contains("written by a newer ExScope (unknown migrations: v99-from-the-future)") == true && error?.isBadInput == true
         }
     }
 
-    @Test func aForeignDatabaseIsRefused() async throws {
+    /// Another program's SQLite database is refused as bad input, and left exactly as it was (a write-ahead log
+    /// turned on by opening it would be a change to someone else's file).
+    @Test func aForeignDatabaseIsRefusedUntouched() async throws {
         let path = temporaryStorePath()
         defer { removeTemporaryStore(path) }
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in try db.execute(sql: "CREATE TABLE other (x)") }
         try queue.close()
-        #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            let error = error as? StoreError
+            return error?.message == "\(path) is a SQLite database but not an ExScope store" && error?.isBadInput == true
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    /// A file that is not a SQLite database, and a directory, are bad input named as such.
+    @Test func whatIsNotADatabaseIsRefusedAsBadInput() async throws {
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
+        try Data("not a database, a page long: ".utf8 + [UInt8](repeating: 0x41, count: 4096)).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            let error = error as? StoreError
+            return error?.message == "\(path) is not a SQLite database; --store takes an ExScope store or a postgres:// URL" && error?.isBadInput == true
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        #expect {
+            _ = try SQLiteStore(path: folder)
+        } throws: { error in
+            let error = error as? StoreError
+            return error?.message == "store \(folder) is a directory; --store takes a SQLite file or a postgres:// URL" && error?.isBadInput == true
+        }
     }
 
     @Test func reassessRecomputesVerdictsFromObservations() async throws {
