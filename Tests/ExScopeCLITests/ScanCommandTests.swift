@@ -46,6 +46,7 @@ import Testing
         (["scan", "127.0.0.1/33"], "CIDR"), (["scan", "10.0.0.1-10.0.0"], "range"), (["scan", "8.8.8.8"], "--contact"),
         (["scan", "127.0.0.1", "-p", "0"], "port"), (["scan", "127.0.0.1", "--shard", "3/2"], "shard"), (["scan", "127.0.0.1", "--shard", "2/2"], "shard"),
         (["scan", "127.0.0.1", "--exclude-file", "/nonexistent"], "exclude file"),
+        (["scan", "-i", "-"], "a scan of --input targets needs --contact"), (["scan", "127.0.0.1", "8.8.8.8", "-i", "-"], "beyond loopback needs --contact"),
     ])
     func badTargetsAreRejectedBeforeAnyTraffic(_ arguments: [String], _ fragment: String) throws {
         let result = try ExScopeProcess.run(arguments)

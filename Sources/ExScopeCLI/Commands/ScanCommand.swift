@@ -15,7 +15,7 @@ struct ScanCommand: AsyncParsableCommand {
             Targets: addresses, CIDR blocks, ranges (a.b.c.d-e.f.g.h), host names, host:port, [v6]:port, \
             or -i FILE ('-' for standard input, one target a line, '#' comments; ZMap output works). \
             Reserved space is skipped unless named explicitly; documentation and multicast space never. \
-            Loopback is scanned only when named. Scanning anything but loopback needs --contact. \
+            Loopback is scanned only when named. Scanning anything but loopback, or from -i, needs --contact. \
             Exit codes: 0 done; 1 with --fail-on when a host meets the condition; 2 bad input; 3 failure.
             """
     )
@@ -138,8 +138,13 @@ struct ScanCommand: AsyncParsableCommand {
         let shardSpec = try shardValue()
         // Everything given on the command line is checked before any packet is sent.
         let (specs, portList, exclusions) = try parsedInputs()
-        if contact == nil && userAgent == nil && (input != nil || specs.contains(where: { !Self.isLoopback($0) })) {
-            throw ExScopeFailure.badInput("scanning beyond loopback needs --contact URL-or-email (sent in the User-Agent so network owners can learn about the scan and opt out)")
+        if contact == nil && userAgent == nil {
+            let why = "(sent in the User-Agent so network owners can learn about the scan and opt out)"
+            if specs.contains(where: { !Self.isLoopback($0) }) {
+                throw ExScopeFailure.badInput("scanning beyond loopback needs --contact URL-or-email \(why)")
+            }
+            // Its targets are read as the scan runs, so that they are all loopback is not known beforehand.
+            if input != nil { throw ExScopeFailure.badInput("a scan of --input targets needs --contact URL-or-email \(why)") }
         }
         let plan = try specs.isEmpty ? nil : Self.badInput {
             try ScanPlan(targets: specs, ports: portList, exclusions: exclusions, seed: seed, shard: shardSpec)
@@ -268,7 +273,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     private func summaryLine(_ summary: ScanRunner.Summary, _ counts: ScanSession.Counts) -> String {
         let statuses = summary.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        var line = "scanned \(summary.total) targets (\(statuses)); Exchange on-premises \(counts.onPremises), Exchange Online \(counts.online); CVE-2025-53786: vulnerable \(counts.hybridVulnerable), patched \(counts.hybridPatched), indeterminate \(counts.hybridIndeterminate)"
+        var line = "scanned \(summary.total) targets\(statuses.isEmpty ? "" : " (\(statuses))"); Exchange on-premises \(counts.onPremises), Exchange Online \(counts.online); CVE-2025-53786: vulnerable \(counts.hybridVulnerable), patched \(counts.hybridPatched), indeterminate \(counts.hybridIndeterminate)"
         if summary.excludedSilently > 0 { line += "; \(summary.excludedSilently) addresses skipped by exclusions" }
         return line
     }
