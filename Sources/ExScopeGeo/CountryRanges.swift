@@ -3,7 +3,7 @@ import Foundation
 
 /// Country ranges in tor's `geoip`/`geoip6` format (`low,high,CC`: integers for IPv4,
 /// IPv6 text for IPv6), as Debian's `tor-geoipdb` ships them from the IPFire Location
-/// database. Lookups are a binary search over sorted arrays.
+/// database; IPv4 may also be written a.b.c.d. Lookups are a binary search over sorted arrays.
 public struct CountryRanges: Sendable {
     private var v4Low: [UInt32] = []
     private var v4High: [UInt32] = []
@@ -70,14 +70,15 @@ public struct CountryRanges: Sendable {
             else {
                 throw GeoError("\(source):\(lineNumber): expected 'low,high,CC'")
             }
-            if let low = Self.number(line[..<firstComma]), let high = Self.number(line[(firstComma + 1)..<secondComma]) {
+            if let low = Self.number(line[..<firstComma]) ?? Self.dotted(line[..<firstComma]),
+               let high = Self.number(line[(firstComma + 1)..<secondComma]) ?? Self.dotted(line[(firstComma + 1)..<secondComma]) {
                 guard low <= high else { throw GeoError("\(source):\(lineNumber): low above high") }
                 v4Low.append(low); v4High.append(high); v4Code.append(code)
                 continue
             }
             guard let low = Self.v6(line[..<firstComma]), let high = Self.v6(line[(firstComma + 1)..<secondComma]) else {
                 let text = String(decoding: line, as: UTF8.self)
-                throw GeoError("\(source):\(lineNumber): '\(text.prefix(80))' is not a range")
+                throw GeoError("\(source):\(lineNumber): '\(text.prefix(80))' is not a range (low,high,CC with IPv4 as integers or a.b.c.d, IPv6 as text)")
             }
             guard low <= high else { throw GeoError("\(source):\(lineNumber): low above high") }
             v6Low.append(low); v6High.append(high); v6Code.append(code)
@@ -133,6 +134,12 @@ public struct CountryRanges: Sendable {
     }
 
     /// A decimal UInt32, or nil.
+    /// A dotted IPv4 address, which a range file written by hand may use instead of tor's integers.
+    private static func dotted(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
+        guard case .v4(let value)? = IPAddress(String(decoding: text, as: UTF8.self)) else { return nil }
+        return value
+    }
+
     private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
         guard !digits.isEmpty, digits.count <= 10 else { return nil }
         var value: UInt64 = 0

@@ -87,9 +87,27 @@ let maxMindFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
         #expect(ranges.counts.v4 == 3 && ranges.counts.v6 == 1)
     }
 
+    /// A file written by hand may give IPv4 as a.b.c.d, alone or beside tor's integers.
+    @Test func dottedIPv4RangesReadAsTorsIntegers() throws {
+        var ranges = CountryRanges()
+        try ranges.add(text: "20.0.0.0,20.255.255.255,US\n16777216,16777471,AU\n1.0.1.0,1.0.3.255,CN\n", source: "hand")
+        try ranges.finish()
+        #expect(ranges.country(IPAddress("20.1.2.3")!) == "US")
+        #expect(ranges.country(IPAddress("21.0.0.0")!) == nil)
+        #expect(ranges.country(IPAddress("1.0.0.255")!) == "AU")
+        #expect(ranges.country(IPAddress("1.0.3.255")!) == "CN")
+        #expect(ranges.counts.v4 == 3 && ranges.counts.v6 == 0)
+    }
+
     @Test func aMalformedLineIsNamed() {
         var ranges = CountryRanges()
-        #expect(throws: GeoError("f:3: '12,x,DE' is not a range")) { try ranges.add(text: "# c\n1,2,DE\n12,x,DE\n", source: "f") }
+        #expect(throws: GeoError("f:3: '12,x,DE' is not a range (low,high,CC with IPv4 as integers or a.b.c.d, IPv6 as text)")) {
+            try ranges.add(text: "# c\n1,2,DE\n12,x,DE\n", source: "f")
+        }
+        #expect(throws: GeoError("f:1: '1.2.3.4,1.2.3.256,DE' is not a range (low,high,CC with IPv4 as integers or a.b.c.d, IPv6 as text)")) {
+            try ranges.add(text: "1.2.3.4,1.2.3.256,DE\n", source: "f")
+        }
+        #expect(throws: GeoError("f:1: low above high")) { try ranges.add(text: "1.2.3.4,1.2.3.3,DE\n", source: "f") }
         #expect(throws: GeoError("f:1: expected 'low,high,CC'")) { try ranges.add(text: "1,2,Germany\n", source: "f") }
     }
 
