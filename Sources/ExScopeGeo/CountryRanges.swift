@@ -133,13 +133,13 @@ public struct CountryRanges: Sendable {
         return groups.reduce(UInt128(0)) { $0 << 16 | UInt128($1) }
     }
 
-    /// A decimal UInt32, or nil.
     /// A dotted IPv4 address, which a range file written by hand may use instead of tor's integers.
     private static func dotted(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
         guard case .v4(let value)? = IPAddress(String(decoding: text, as: UTF8.self)) else { return nil }
         return value
     }
 
+    /// A decimal UInt32, or nil.
     private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
         guard !digits.isEmpty, digits.count <= 10 else { return nil }
         var value: UInt64 = 0
