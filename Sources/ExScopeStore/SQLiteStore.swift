@@ -30,20 +30,21 @@ public final class SQLiteStore: ResultStore {
             if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(1 << 31 - 1)") }
         }
         displayName = path ?? ":memory:"
-        var isDirectory: ObjCBool = false
-        if let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw StoreError("store \(path) is a directory; --store takes a SQLite file or a postgres:// URL", isBadInput: true)
-        }
+        var applied: [String] = []
         do {
             if let path {
-                // An existing file is looked at read-only first: the pool below would switch any SQLite file it
-                // opens to a write-ahead log, and one that is not an ExScope store must be refused untouched.
-                if FileManager.default.fileExists(atPath: path) {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                    if isDirectory.boolValue {
+                        throw StoreError("store \(path) is a directory; --store takes a SQLite file or a postgres:// URL", isBadInput: true)
+                    }
+                    // An existing file is read read-only first: the pool below would switch any SQLite file it
+                    // opens to a write-ahead log, and one that is not an ExScope store must be refused untouched.
                     var readOnly = Configuration()
                     readOnly.readonly = true
                     let probe = try DatabaseQueue(path: path, configuration: readOnly)
                     defer { try? probe.close() }
-                    _ = try probe.read { db in try Self.recordedMigrations(db, store: path) }
+                    applied = try probe.read { db in try Self.recordedMigrations(db, store: path) }
                 }
                 let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -58,7 +59,7 @@ public final class SQLiteStore: ResultStore {
         } catch {
             throw StoreError("cannot open store \(displayName): \(error.localizedDescription)")
         }
-        try migrate()
+        try migrate(applied: applied)
     }
 
     /// The migrator with every named migration of ``StoreSchema``.
@@ -73,10 +74,13 @@ public final class SQLiteStore: ResultStore {
         return migrator
     }
 
-    private func migrate() throws {
+    /// Brings the store up to date.
+    /// - Parameter applied: the migrations the file recorded when it was opened (none for a new store). Another
+    ///   process may have migrated it since: the migrator reads them again in its own transaction.
+    private func migrate(applied: [String]) throws {
         let migrator = Self.migrator()
+        var applied = applied
         do {
-            var applied = try writer.read { db in try Self.recordedMigrations(db, store: self.displayName) }
             // Only a store that has a former name is written to here: an UPDATE takes the write lock
             // even when it matches nothing, and opening must not wait for an import in another process.
             if applied.contains(where: { StoreSchema.formerNames[$0] != nil }) {
