@@ -75,6 +75,13 @@ import Testing
             let unknown = try ExScopeProcess.run(arguments + ["--store", fixture.store])
             #expect(unknown.status == 2, "\(arguments)")
             #expect(unknown.stderr == "exscope: unknown finding 'CVE-1234-5678'; see exscope builds vulns\n", "\(arguments)")
+            // The finding is looked up in the catalog --catalog names, as report and notify do.
+            let catalogFile = repositoryRoot.appendingPathComponent("Catalog/exchange-catalog.json").path
+            let known = try ExScopeProcess.run(arguments.dropLast(2) + ["--finding", HybridFinding.id, "--catalog", catalogFile, "--store", fixture.store])
+            #expect(known.status == 0, "\(arguments) \(known.stderr)")
+            let missing = try ExScopeProcess.run(arguments + ["--catalog", "/nonexistent/catalog.json", "--store", fixture.store])
+            #expect(missing.status == 2, "\(arguments)")
+            #expect(missing.stderr == "exscope: cannot read catalog /nonexistent/catalog.json: no such file\n", "\(arguments)")
         }
         // A report that cannot be written says where and why.
         let unwritable = fixture.folder.appendingPathComponent("no-such-folder/report.csv").path

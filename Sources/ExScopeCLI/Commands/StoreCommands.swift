@@ -63,6 +63,9 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(help: "The finding compared.")
     var finding = HybridFinding.id
 
+    @Option(name: .long, help: ArgumentHelp("The catalog that knows --finding, if not the built-in one.", valueName: "file"))
+    var catalog: String?
+
     @Option(name: .customLong("min-confidence"), help: "low, medium or high.")
     var minConfidence: HostProfile.Confidence = .medium
 
@@ -72,7 +75,7 @@ struct DiffCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        _ = try CatalogOptions.finding(finding, in: CatalogOptions.bundled())
+        _ = try CatalogOptions.finding(finding, in: CatalogOptions.load(path: catalog))
         let store = try await storeOptions.open(creating: false)
         let diff = try await storeOperation { try await store.diff(first, second, finding: finding, minConfidence: minConfidence) }
         try await store.close()
@@ -110,6 +113,9 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "The finding counted.")
     var finding = HybridFinding.id
 
+    @Option(name: .long, help: ArgumentHelp("The catalog that knows --finding, if not the built-in one.", valueName: "file"))
+    var catalog: String?
+
     @Option(help: "The status counted.")
     var verdict: FindingStatus = .vulnerable
 
@@ -122,7 +128,7 @@ struct HistoryCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        _ = try CatalogOptions.finding(finding, in: CatalogOptions.bundled())
+        _ = try CatalogOptions.finding(finding, in: CatalogOptions.load(path: catalog))
         let store = try await storeOptions.open(creating: false)
         let points = try await storeOperation { try await store.history(finding: finding, status: verdict, minConfidence: minConfidence) }
         try await store.close()

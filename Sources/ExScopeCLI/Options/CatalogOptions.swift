@@ -31,18 +31,15 @@ struct CatalogOptions: ParsableArguments {
         return vulnerability
     }
 
-    /// The built-in catalog.
-    static func bundled() throws -> Catalog {
-        do {
-            return try Catalog.bundled()
-        } catch {
-            throw ExScopeFailure.runFailure("the built-in catalog is broken: \(error)")
-        }
-    }
-
     /// Loads the catalog the user asked for.
     func load() throws -> Catalog {
-        guard let path = catalog else { return try Self.bundled() }
+        guard let path = catalog else {
+            do {
+                return try Catalog.bundled()
+            } catch {
+                throw ExScopeFailure.runFailure("the built-in catalog is broken: \(error)")
+            }
+        }
         let url = URL(fileURLWithPath: path)
         let bytes: Data
         do {
