@@ -97,4 +97,28 @@ import Testing
         let after = try ExScopeProcess.run(["scans", "--format", "json", "--store", scan.store]).jsonLines()
         #expect(after.map { $0["name"] as? String } == [ExposureTableGenerator.scanName])
     }
+
+    /// Every file is opened and its first record read before the store is: a wrong path, a file of
+    /// no records or one that does not start with a record leaves no new, empty store behind, and a
+    /// later file's problem stops the import before the first file is stored.
+    @Test func importChecksEveryFileBeforeItMakesAStore() throws {
+        let scan = try SyntheticScan()
+        defer { scan.remove() }
+        let store = scan.folder.appendingPathComponent("new.sqlite").path
+        let missing = scan.folder.appendingPathComponent("missing.jsonl").path
+        let blank = try scan.write("blank.jsonl", "\n\n")
+        let notJSON = try scan.write("hosts.csv", "ip,port\n127.0.0.1,443\n")
+        let cases: [(files: [String], error: String)] = [
+            ([missing], "exscope: cannot read \(missing): No such file or directory\n"),
+            ([blank.path], "exscope: \(blank.path) has no records (exscope.scan/1 JSON Lines); nothing of it was imported\n"),
+            ([notJSON.path], "exscope: \(notJSON.path):1: not valid JSON; nothing of \(notJSON.path) was imported\n"),
+            ([scan.scanFile.path, missing], "exscope: cannot read \(missing): No such file or directory\n"),
+        ]
+        for (files, error) in cases {
+            let result = try ExScopeProcess.run(["import"] + files + ["--store", store, "--geoip-ranges", scan.rangeFile.path])
+            #expect(result.status == 2, "\(files)")
+            #expect(result.stderr == error)
+            #expect(!FileManager.default.fileExists(atPath: store), "\(files) left a store behind")
+        }
+    }
 }

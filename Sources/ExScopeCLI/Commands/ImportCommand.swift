@@ -37,41 +37,51 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let enricher = try geoOptions.enricher()
+        // Every file is opened and its first record read before the store is opened: a wrong path, a
+        // compressed file or a file without records is refused before a new, empty store is made.
+        var inputs: [(file: String, input: MappedFile)] = []
+        for file in files {
+            let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
+            _ = try Self.firstRecord(of: ImportFeed(input: input, file: file, enricher: enricher, store: nil), file: file)
+            inputs.append((file, input))
+        }
         let store = try await storeOptions.open()
         var options: [String: String] = [:]
         for label in labels {
             let parts = label.split(separator: "=", maxSplits: 1)
             options[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        for file in files {
-            let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
+        for (file, input) in inputs {
             var feed = try ImportFeed(input: input, file: file, enricher: enricher, store: store)
             let reporter = ProgressReporter(total: nil, mode: (progress ?? Terminal.stderrIsTTY) ? .bar : .off)
             feed.onProgress = { rows, fraction, finished in
                 reporter.update(done: rows, unit: "results", fraction: fraction, detail: finished ? "all read; writing the store" : file, force: finished)
             }
             defer { reporter.finish() }  // when the import fails: before its error is written
-            do {
-                // No scan is made of nothing: it would become the latest scan, which reports show by default.
-                guard let first = try feed.peek() else {
-                    throw ExScopeFailure.badInput("\(file) has no records (exscope.scan/1 JSON Lines); nothing of it was imported")
-                }
-                let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                var fileOptions = options
-                fileOptions["file"] = file
-                let scan = ScanInfo(name: name, startedAt: first.timestamp, targets: file, options: fileOptions,
-                                    source: options["synthetic"] == "true" ? "synthetic" : "import", enrichment: enricher.sourceDescription)
-                let started = ContinuousClock.now
-                let summary = try await storeOperation { try await store.importResults(scan: scan, feed: &feed) }
-                reporter.finish()
-                let seconds = (ContinuousClock.now - started).seconds
-                Terminal.error("imported \(summary.rows) results from \(file) into scan '\(summary.scan)' in \(store.displayName) "
-                               + "(\(String(format: "%.2f", seconds)) s); \(enricher.sourceDescription)", prefix: false)
-            } catch let error as ImportLineError {
-                throw ExScopeFailure.badInput(error.message)
-            }
+            let first = try Self.firstRecord(of: feed, file: file)
+            let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            var fileOptions = options
+            fileOptions["file"] = file
+            let scan = ScanInfo(name: name, startedAt: first.timestamp, targets: file, options: fileOptions,
+                                source: options["synthetic"] == "true" ? "synthetic" : "import", enrichment: enricher.sourceDescription)
+            let started = ContinuousClock.now
+            let summary = try await storeOperation { try await store.importResults(scan: scan, feed: &feed) }
+            reporter.finish()
+            let seconds = (ContinuousClock.now - started).seconds
+            Terminal.error("imported \(summary.rows) results from \(file) into scan '\(summary.scan)' in \(store.displayName) "
+                           + "(\(String(format: "%.2f", seconds)) s); \(enricher.sourceDescription)", prefix: false)
         }
         try await store.close()
+    }
+
+    /// The first record's scan name and timestamp.
+    /// - Throws: bad input when the file has no records or its first line is not one.
+    private static func firstRecord(of feed: ImportFeed, file: String) throws -> (scan: String?, timestamp: String) {
+        // No scan is made of nothing: it would become the latest scan, which reports show by default.
+        guard let first = try feed.peek() else {
+            throw ExScopeFailure.badInput("\(file) has no records (exscope.scan/1 JSON Lines); nothing of it was imported")
+        }
+        return first
     }
 }
 

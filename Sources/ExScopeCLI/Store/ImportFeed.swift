@@ -2,14 +2,6 @@ import ExScopeGeo
 import ExScopeStore
 import Foundation
 
-/// A line of an import file that cannot be stored; the import of that file is rolled back.
-struct ImportLineError: Error {
-    var file: String
-    var line: Int
-    var reason: String
-    var message: String { "\(file):\(line): \(reason); nothing of \(file) was imported" }
-}
-
 /// The rows of one JSON Lines file, decoded and located on every core and handed to the store
 /// in file order (so a target listed twice ends with its last line, as in a sequential import).
 struct ImportFeed: ResultFeed {
@@ -26,8 +18,9 @@ struct ImportFeed: ResultFeed {
     /// - Parameters:
     ///   - input: the file's bytes (mapped, or standard input copied).
     ///   - store: the store the rows go to; its ``ResultStore/prepareForImport(_:)`` runs on the decoding threads.
+    ///     Nil to look at the file only (``peek()``).
     /// - Throws: ``ExScopeFailure`` (bad input) when the file is compressed.
-    init(input: MappedFile, file: String, enricher: GeoEnricher, store: any ResultStore) throws {
+    init(input: MappedFile, file: String, enricher: GeoEnricher, store: (any ResultStore)?) throws {
         self.file = file
         let text = try input.jsonLines(name: file, command: "exscope import", consequence: "; nothing of it was imported")
         let decoder = ScanLineDecoder()
@@ -35,7 +28,7 @@ struct ImportFeed: ResultFeed {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
             var decoded = try decoder.decode(bytes: line)
             try decoded.row.locate(with: enricher)
-            store.prepareForImport(&decoded.row)
+            store?.prepareForImport(&decoded.row)
             return decoded
         }
     }
@@ -66,7 +59,8 @@ struct ImportFeed: ResultFeed {
             case let error as GeoError: error.message
             default: "\(failure.error)"
             }
-            throw ImportLineError(file: file, line: failure.line, reason: reason)
+            // Bad input; the store's transaction rolls back as this passes through it.
+            throw ExScopeFailure.badInput("\(file):\(failure.line): \(reason); nothing of \(file) was imported")
         }
     }
 }
