@@ -47,6 +47,9 @@ import Testing
         (["scan", "127.0.0.1", "-p", "0"], "port"), (["scan", "127.0.0.1", "--shard", "3/2"], "shard"), (["scan", "127.0.0.1", "--shard", "2/2"], "shard"),
         (["scan", "127.0.0.1", "--exclude-file", "/nonexistent"], "exclude file"),
         (["scan", "-i", "-"], "a scan of --input targets needs --contact"), (["scan", "127.0.0.1", "8.8.8.8", "-i", "-"], "beyond loopback needs --contact"),
+        // A negative number is the option's value, checked by the command, not taken for an option.
+        (["scan", "127.0.0.1", "--concurrency", "-3"], "--concurrency must be 1-20000"), (["scan", "127.0.0.1", "--rate", "-5"], "--rate must be above 0"),
+        (["scan", "127.0.0.1", "--host-timeout", "-1"], "--host-timeout must be more than 0"),
     ])
     func badTargetsAreRejectedBeforeAnyTraffic(_ arguments: [String], _ fragment: String) throws {
         let result = try ExScopeProcess.run(arguments)

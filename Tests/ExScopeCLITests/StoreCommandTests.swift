@@ -121,4 +121,17 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: store), "\(files) left a store behind")
         }
     }
+
+    /// A negative number after an option is its value, refused by the command's own check (ArgumentParser
+    /// would otherwise take `-1` for an option and say the value is missing).
+    @Test(arguments: [
+        (["report", "--top", "-1"], "--top must be at least 1"),
+        (["notify", "--by", "cidr", "--out", "x", "--prefix", "-8"], "--prefix must be 8-32"),
+        (["report", "--top", "--format", "csv"], "The value '--format' is invalid for '--top"),
+    ])
+    func negativeNumbersAreRefusedByTheCommandsOwnCheck(_ arguments: [String], _ message: String) throws {
+        let result = try ExScopeProcess.run(arguments + ["--store", "/nonexistent/store.sqlite"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("exscope: Error: \(message)"), "\(result.stderr)")
+    }
 }

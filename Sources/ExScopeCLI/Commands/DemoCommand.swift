@@ -22,10 +22,10 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Simulate a fleet on loopback, scan it, store and summarise the results, and write the HTML report."
     )
 
-    @Option(help: "Simulated hosts.")
+    @Option(parsing: .unconditional, help: "Simulated hosts.")
     var hosts = 400
 
-    @Option(help: "Seed of the simulated fleet.")
+    @Option(parsing: .unconditional, help: "Seed of the simulated fleet.")
     var seed: UInt64 = 1
 
     @Option(name: .customLong("report"), help: ArgumentHelp("Where to write the HTML report.", valueName: "file"))
@@ -34,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Keep serving the dashboard on 127.0.0.1 until Ctrl-C.")
     var serve = false
 
-    @Option(help: "The dashboard's port with --serve.")
+    @Option(parsing: .unconditional, help: "The dashboard's port with --serve.")
     var port = 8080
 
     @OptionGroup var storeOptions: StoreOptions

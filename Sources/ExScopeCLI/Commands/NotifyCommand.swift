@@ -33,7 +33,7 @@ struct NotifyCommand: AsyncParsableCommand {
     @Option(help: "The finding reported.")
     var finding = HybridFinding.id
 
-    @Option(help: "With --by cidr and no matching contact: the prefix length of the blocks (IPv6 uses /48 when above 32).")
+    @Option(parsing: .unconditional, help: "With --by cidr and no matching contact: the prefix length of the blocks (IPv6 uses /48 when above 32).")
     var prefix = 24
 
     @Option(name: .customLong("min-confidence"), help: "low, medium or high.")

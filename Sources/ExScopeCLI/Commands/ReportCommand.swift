@@ -39,7 +39,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Count only hosts whose --finding (default CVE-2025-53786) has this status: vulnerable, patched, indeterminate, not-affected.")
     var verdict: FindingStatus?
 
-    @Option(help: "Show the first N groups and sum the rest as 'other'.")
+    @Option(parsing: .unconditional, help: "Show the first N groups and sum the rest as 'other'.")
     var top: Int?
 
     @Option(name: .customLong("min-confidence"), help: "low, medium or high.")

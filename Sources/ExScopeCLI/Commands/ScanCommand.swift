@@ -32,23 +32,23 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .customLong("exclude-file"), help: ArgumentHelp("Addresses, CIDRs or ranges never to contact (repeatable).", valueName: "file"))
     var excludeFiles: [String] = []
 
-    @Option(help: "New hosts started per second (default: no cap).")
+    @Option(parsing: .unconditional, help: "New hosts started per second (default: no cap).")
     var rate: Double?
 
-    @Option(help: "Hosts in flight at once.")
+    @Option(parsing: .unconditional, help: "Hosts in flight at once.")
     var concurrency = 256
 
-    @Option(name: .customLong("connect-timeout"), help: "Seconds to connect.")
+    @Option(name: .customLong("connect-timeout"), parsing: .unconditional, help: "Seconds to connect.")
     var connectTimeout = 5.0
-    @Option(name: .customLong("tls-timeout"), help: "Seconds for the TLS handshake.")
+    @Option(name: .customLong("tls-timeout"), parsing: .unconditional, help: "Seconds for the TLS handshake.")
     var tlsTimeout = 5.0
-    @Option(name: .customLong("response-timeout"), help: "Seconds for each response.")
+    @Option(name: .customLong("response-timeout"), parsing: .unconditional, help: "Seconds for each response.")
     var responseTimeout = 10.0
-    @Option(name: .customLong("host-timeout"), help: "Seconds for everything on one host.")
+    @Option(name: .customLong("host-timeout"), parsing: .unconditional, help: "Seconds for everything on one host.")
     var hostTimeout = 30.0
-    @Option(name: .customLong("max-header-bytes"), help: "Cap on one response's headers.")
+    @Option(name: .customLong("max-header-bytes"), parsing: .unconditional, help: "Cap on one response's headers.")
     var maxHeaderBytes = 64 * 1024
-    @Option(name: .customLong("max-body-bytes"), help: "Cap on one response's body.")
+    @Option(name: .customLong("max-body-bytes"), parsing: .unconditional, help: "Cap on one response's body.")
     var maxBodyBytes = 512 * 1024
 
     @Option(help: "Where network owners learn about your scan and opt out (URL or e-mail); sent in the User-Agent.")
@@ -75,7 +75,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write results to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Seed of the pseudo-random target order; shards of one scan must share it.")
+    @Option(parsing: .unconditional, help: "Seed of the pseudo-random target order; shards of one scan must share it.")
     var seed: UInt64 = 0x45_78_53_63
 
     @Option(help: ArgumentHelp("Scan only shard i of n, counted from 0: 0/4, 1/4, 2/4 and 3/4 cover the targets.", valueName: "i/n"))

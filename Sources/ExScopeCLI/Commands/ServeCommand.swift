@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var bind = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "Port to listen on (0 picks a free one).")
     var port = 8080
 
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File whose content (at least 16 characters) is the access token.", valueName: "file"))

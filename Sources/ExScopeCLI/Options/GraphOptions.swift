@@ -42,7 +42,7 @@ struct GraphOptions: ParsableArguments {
     @Option(name: .customLong("graph-endpoint"), help: ArgumentHelp("Override the Graph base URL.", valueName: "url"))
     var graphEndpoint: String?
 
-    @Option(name: .customLong("max-retry-wait"), help: ArgumentHelp("Longest Retry-After (seconds) honoured on 429/503.", valueName: "seconds"))
+    @Option(name: .customLong("max-retry-wait"), parsing: .unconditional, help: ArgumentHelp("Longest Retry-After (seconds) honoured on 429/503.", valueName: "seconds"))
     var maxRetryWait: Int = 60
 
     func validate() throws {
