@@ -10,7 +10,7 @@ enum Terminal {
     /// Writes `exscope: message` to standard error, on one line.
     static func error(_ message: String, prefix: Bool = true) {
         let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        _ = write((prefix ? "exscope: " : "") + oneLine + "\n", to: STDERR_FILENO)
+        _ = write(printable((prefix ? "exscope: " : "") + oneLine) + "\n", to: STDERR_FILENO)
     }
 
     /// Writes `text` and a newline to standard output.
@@ -18,9 +18,9 @@ enum Terminal {
         output(text + "\n")
     }
 
-    /// Writes `text` to standard output as it is.
+    /// Writes `text` to standard output, control characters but newline and tab shown as `?`.
     static func output(_ text: String) {
-        if let code = write(text, to: STDOUT_FILENO) {
+        if let code = write(printable(text), to: STDOUT_FILENO) {
             outputFailure.withLock { if $0 == nil { $0 = code } }
         }
     }
@@ -28,6 +28,19 @@ enum Terminal {
     /// Writes a progress line (or a terminal control sequence) to standard error.
     static func progress(_ text: String) {
         _ = write(text, to: STDERR_FILENO)
+    }
+
+    /// `text` with every control character but newline and tab replaced by `?`. What ExScope prints
+    /// carries names from servers, directories and audit logs: an escape sequence or carriage return in
+    /// one must not move the cursor, recolour the terminal or write over a line ExScope printed.
+    static func printable(_ text: String) -> String {
+        // Fast check on the bytes: C0 controls, DEL, and the lead byte of U+0080–U+00BF (C1 controls among them).
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isHidden($0) ? "?" : $0 }))
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\n" && scalar != "\t" && scalar.properties.generalCategory == .control
     }
 
     /// Why standard output refused a write (its `errno`), if it did; cleared by reading.

@@ -36,10 +36,10 @@ public final class GraphClient: Sendable {
     /// - Parameters:
     ///   - credential: how to sign in.
     ///   - environment: the cloud's endpoints (or overrides).
-    ///   - http: the AsyncHTTPClient to use; `HTTPClient.shared` by default.
+    ///   - http: the AsyncHTTPClient to use; by default ``noRedirects``.
     ///   - logger: request lines (method, path, status) at debug level; never headers or bodies.
     ///   - deviceCodePrompt: shows Entra's "go to … and enter code …" message for the device-code flow.
-    public init(credential: GraphCredential, environment: GraphEnvironment, http: HTTPClient = .shared,
+    public init(credential: GraphCredential, environment: GraphEnvironment, http: HTTPClient = GraphClient.noRedirects,
                 logger: Logger = Logger(label: "exscope.graph", factory: { _ in SwiftLogNoOpLogHandler() }),
                 limits: Limits = Limits(), deviceCodePrompt: @escaping @Sendable (String) -> Void = { _ in }) {
         self.environment = environment
@@ -50,6 +50,43 @@ public final class GraphClient: Sendable {
         self.redactor = redactor
         self.tokens = TokenProvider(credential: credential, environment: environment, http: http, logger: logger,
                                     redactor: redactor, deviceCodePrompt: deviceCodePrompt)
+    }
+
+    /// The client Graph and sign-in requests go through by default. It follows no redirect: a
+    /// token or client secret goes only to the URL the request names (a 3xx is an error).
+    public static let noRedirects = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                               configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    /// Sends `request` and reads its whole answer, all within `timeout`: a server that sends its
+    /// headers and then trickles the body is cut off too.
+    /// - Throws: ``GraphError`` (transport) for a timeout or a connection failure, (malformed response)
+    ///   for an answer over `maximumBytes`; its message names neither the request nor any secret.
+    static func exchange(_ http: HTTPClient, _ request: HTTPClientRequest, timeout: TimeAmount, maximumBytes: Int,
+                         redactor: Redactor) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer) {
+        let seconds = Double(timeout.nanoseconds) / 1e9
+        do {
+            return try await withThrowingTaskGroup(of: (status: Int, headers: HTTPHeaders, body: ByteBuffer)?.self) { group in
+                group.addTask {
+                    let response = try await http.execute(request, timeout: timeout)
+                    return (Int(response.status.code), response.headers, try await response.body.collect(upTo: maximumBytes))
+                }
+                group.addTask {
+                    try await Task.sleep(for: .nanoseconds(timeout.nanoseconds))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let answer = try await group.next() ?? nil else {
+                    throw GraphError(.transport, "no complete answer within \(seconds.formatted()) s")
+                }
+                return answer
+            }
+        } catch let error as GraphError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw GraphError(.malformedResponse, "the answer is larger than \(maximumBytes >> 20) MB, more than ExScope reads")
+        } catch {
+            throw GraphError(.transport, redactor.clean(String(describing: error)))
+        }
     }
 
     /// GETs one object.
@@ -144,19 +181,15 @@ public final class GraphClient: Sendable {
             let headers: HTTPHeaders
             let bytes: ByteBuffer
             do {
-                let response = try await http.execute(request, timeout: limits.requestTimeout)
-                status = Int(response.status.code)
-                headers = response.headers
-                bytes = try await response.body.collect(upTo: limits.maximumBodyBytes)
+                (status, headers, bytes) = try await Self.exchange(http, request, timeout: limits.requestTimeout, maximumBytes: limits.maximumBodyBytes,
+                                                                   redactor: await scrubber())
             } catch let error as GraphError {
-                throw error
-            } catch {
-                throw GraphError(.transport, "\(method) \(path): \(await scrub(String(describing: error)))")
+                throw GraphError(error.code, "\(method) \(path): \(error.message)")
             }
             logger.debug("graph request", metadata: ["method": "\(method)", "path": "\(path)", "status": "\(status)", "attempt": "\(attempt)"])
             if expect.contains(status) { return (status, bytes) }
             let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: bytes)
-            let graphCode = envelope?.error?.code ?? ""
+            let graphCode = await scrub(envelope?.error?.code ?? "")
             let graphMessage = await scrub(envelope?.error?.message ?? "")
             switch status {
             case 429, 503:
@@ -193,15 +226,19 @@ public final class GraphClient: Sendable {
         }
     }
 
+    /// The wait a 429/503 asks for, in seconds; one over a day (however large, infinite included) counts as a day.
     func retryAfter(_ headers: HTTPHeaders) -> Duration {
         guard let text = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return limits.defaultRetryAfter }
-        if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
-        return limits.defaultRetryAfter
+        guard let seconds = Double(text), seconds >= 0 else { return limits.defaultRetryAfter }
+        return .milliseconds(Int64(min(seconds, 86_400) * 1000))
     }
 
-    func scrub(_ text: String) async -> String {
+    /// The redactor for this run so far: the credential's secrets, and the tokens and client assertions made since.
+    func scrubber() async -> Redactor {
         var redactor = self.redactor
-        for token in await tokens.issued { redactor.add(token) }
-        return redactor.clean(text)
+        for secret in await tokens.issued { redactor.add(secret) }
+        return redactor
     }
+
+    func scrub(_ text: String) async -> String { await scrubber().clean(text) }
 }

@@ -24,7 +24,7 @@ public struct ServicePrincipalCleaner: Sendable {
     /// - Throws: ``GraphError``; `.configuration` when a kept key cannot be re-sent.
     public func apply(_ plan: CleanupPlan) async throws -> Outcome {
         guard plan.unsendable.isEmpty else {
-            throw GraphError(.configuration, "\(plan.unsendable.count) kept key(s) came back without their public key, so they cannot be re-sent; remove all keys instead (no --thumbprint)")
+            throw GraphError(.malformedResponse, "\(plan.unsendable.count) kept key(s) came back without their public key, so they cannot be re-sent; remove all keys instead (no --thumbprint)")
         }
         let body = KeysBody(keyCredentials: plan.kept.map { MinimalKey(key: $0.key ?? "", type: $0.type ?? "AsymmetricX509Cert", usage: $0.usage ?? "Verify") })
         try await client.patch("servicePrincipals/\(plan.principalId)", json: Array(try JSONEncoder().encode(body)), permission: GraphPermission.write)
@@ -45,6 +45,10 @@ public struct ServicePrincipalCleaner: Sendable {
     /// Puts backed-up keys back next to the current ones (`--restore`).
     /// - Returns: the keys on the principal afterwards.
     public func restore(_ backup: KeyBackup) async throws -> [KeyCredential] {
+        let incomplete = backup.keys.filter { ($0.key ?? "").isEmpty }.count
+        guard incomplete == 0 else {
+            throw GraphError(.configuration, "the backup holds \(incomplete) key(s) without their public part, which cannot be put back; nothing was changed")
+        }
         guard let principal = try await principal() else { throw GraphError(.notFound, "the tenant has no Office 365 Exchange Online service principal") }
         guard principal.id == backup.principalId else {
             throw GraphError(.configuration, "the backup is for service principal \(backup.principalId), but this tenant's is \(principal.id)")
@@ -52,11 +56,10 @@ public struct ServicePrincipalCleaner: Sendable {
         let present = Set(principal.keyCredentials.compactMap(\.thumbprint))
         let current = principal.keyCredentials.map { MinimalKey(key: $0.key ?? "", type: $0.type ?? "AsymmetricX509Cert", usage: $0.usage ?? "Verify") }
         guard current.allSatisfy({ !$0.key.isEmpty }) else {
-            throw GraphError(.configuration, "a current key came back without its public key; cannot re-send it")
+            throw GraphError(.malformedResponse, "a current key came back without its public key; cannot re-send it")
         }
-        let restored = backup.keys.filter { !($0.thumbprint.map(present.contains) ?? false) }.compactMap { key -> MinimalKey? in
-            guard let value = key.key, !value.isEmpty else { return nil }
-            return MinimalKey(key: value, type: key.type ?? "AsymmetricX509Cert", usage: key.usage ?? "Verify")
+        let restored = backup.keys.filter { !($0.thumbprint.map(present.contains) ?? false) }.map { key in
+            MinimalKey(key: key.key ?? "", type: key.type ?? "AsymmetricX509Cert", usage: key.usage ?? "Verify")
         }
         if restored.isEmpty { return principal.keyCredentials }
         let body = KeysBody(keyCredentials: current + restored)

@@ -11,10 +11,10 @@ actor TokenProvider {
     private let environment: GraphEnvironment
     private let http: HTTPClient
     private let logger: Logger
-    private let redactor: Redactor
+    private var redactor: Redactor
     private let deviceCodePrompt: @Sendable (String) -> Void
     private var cached: (token: Secret, expires: Date)?
-    /// Tokens issued during this run, so error text can be scrubbed of them.
+    /// Tokens issued and client assertions made during this run, so error text can be scrubbed of them.
     private(set) var issued: [Secret] = []
 
     init(credential: GraphCredential, environment: GraphEnvironment, http: HTTPClient, logger: Logger, redactor: Redactor,
@@ -51,6 +51,8 @@ actor TokenProvider {
             let url = tokenURL(tenant)
             let assertion = try ClientAssertion.make(clientId: clientId, tokenURL: url, certificateDER: der, privateKeyPEM: key,
                                                      now: Int64(Date().timeIntervalSince1970), jti: UUID().uuidString.lowercased())
+            issued.append(Secret(assertion))
+            redactor.add(Secret(assertion))
             (token, lifetime) = try await requestToken(tenant: tenant, form: [
                 ("client_id", clientId), ("scope", environment.scope),
                 ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
@@ -80,19 +82,18 @@ actor TokenProvider {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: Self.formEncode(form)))
-        let response: HTTPClientResponse
+        let status: Int
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: .seconds(30))
-            bytes = try await response.body.collect(upTo: 1 << 20)
-        } catch {
-            throw GraphError(.transport, "cannot reach the sign-in endpoint \(environment.loginEndpoint): \(redactor.clean(String(describing: error)))")
+            (status, _, bytes) = try await GraphClient.exchange(http, request, timeout: .seconds(30), maximumBytes: 1 << 20, redactor: redactor)
+        } catch let error as GraphError {
+            throw GraphError(error.code, "the sign-in endpoint \(environment.loginEndpoint): \(error.message)")
         }
-        logger.debug("sign-in request", metadata: ["url": "\(url)", "status": "\(response.status.code)"])
+        logger.debug("sign-in request", metadata: ["url": "\(url)", "status": "\(status)"])
         guard let decoded = try? JSONDecoder().decode(TokenResponse.self, from: bytes) else {
-            throw GraphError(.malformedResponse, "the sign-in endpoint answered \(response.status.code) with something that is not its JSON")
+            throw GraphError(.malformedResponse, "the sign-in endpoint answered \(status) with something that is not its JSON")
         }
-        return (Int(response.status.code), decoded)
+        return (status, decoded)
     }
 
     private func requestToken(tenant: String, form: [(String, String)]) async throws -> (Secret, Int) {
@@ -105,7 +106,7 @@ actor TokenProvider {
         let code = body.error_codes?.first
         let described = redactor.clean(body.error_description?.split(whereSeparator: \.isNewline).first.map(String.init) ?? "no description")
         let meaning = code.flatMap(GraphError.explain(aadsts:)).map { ": \($0)" } ?? ""
-        return GraphError(.authentication, "sign-in failed (\(body.error ?? "HTTP \(status)")\(code.map { ", AADSTS\($0)" } ?? "")\(meaning)): \(described)", aadsts: code)
+        return GraphError(.authentication, "sign-in failed (\(body.error.map(redactor.clean) ?? "HTTP \(status)")\(code.map { ", AADSTS\($0)" } ?? "")\(meaning)): \(described)", aadsts: code)
     }
 
     private struct DeviceCodeResponse: Decodable {
@@ -125,27 +126,29 @@ actor TokenProvider {
         request.body = .bytes(ByteBuffer(string: Self.formEncode([("client_id", clientId), ("scope", environment.scope)])))
         let start: DeviceCodeResponse
         do {
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let bytes = try await response.body.collect(upTo: 1 << 20)
+            let (_, _, bytes) = try await GraphClient.exchange(http, request, timeout: .seconds(30), maximumBytes: 1 << 20, redactor: redactor)
             start = try JSONDecoder().decode(DeviceCodeResponse.self, from: bytes)
+        } catch let error as GraphError {
+            throw GraphError(error.code, "device-code sign-in could not start: \(error.message)")
         } catch {
-            throw GraphError(.transport, "device-code sign-in could not start: \(redactor.clean(String(describing: error)))")
+            throw GraphError(.malformedResponse, "device-code sign-in could not start: the endpoint's answer is not its JSON")
         }
         guard let code = start.device_code else {
             throw signInError(TokenResponse(error: start.error, error_description: start.error_description, error_codes: start.error_codes), status: 400)
         }
-        deviceCodePrompt(start.message ?? "Sign in at the device login page and enter the code shown by Entra.")
-        var interval = max(1, start.interval ?? 5)
-        let deadline = Date().addingTimeInterval(TimeInterval(start.expires_in ?? 900))
+        deviceCodePrompt(start.message.map(redactor.clean) ?? "Sign in at the device login page and enter the code shown by Entra.")
+        // Entra asks for 5 s and 900 s; whatever else a server says is kept within 1–60 s and at most an hour.
+        var interval = min(max(1, start.interval ?? 5), 60)
+        let deadline = Date().addingTimeInterval(TimeInterval(min(max(0, start.expires_in ?? 900), 3600)))
         while Date() < deadline {
-            try await Task.sleep(for: .seconds(interval))
+            try await Task.sleep(for: .seconds(min(Double(interval), max(0, deadline.timeIntervalSinceNow))))
             let (status, body) = try await post(tokenURL(tenant), form: [
                 ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("client_id", clientId), ("device_code", code),
             ])
             if status == 200, let token = body.access_token { return (Secret(token), body.expires_in ?? 3599) }
             switch body.error {
             case "authorization_pending": continue
-            case "slow_down": interval += 5
+            case "slow_down": interval = min(interval + 5, 60)
             default: throw signInError(body, status: status)
             }
         }
@@ -153,10 +156,6 @@ actor TokenProvider {
     }
 
     static func formEncode(_ pairs: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return pairs.map { key, value in
-            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
+        pairs.map { key, value in "\(key)=\(Redactor.formEncoded(value))" }.joined(separator: "&")
     }
 }

@@ -241,4 +241,101 @@ struct Run {
         #expect(run.stdout.contains("key added: KeyIdentifier=9e7d5c3b"))
         #expect(!run.stdout.contains("full-access-consent"))
     }
+
+    /// Plain http only to loopback itself: a host name that merely starts like one is refused before any traffic.
+    @Test func plainHTTPEndpointsMustBeLoopbackAddresses() throws {
+        for url in ["http://127.0.0.1:8080", "http://127.9.9.9", "http://localhost:1", "http://[::1]:8080"] {
+            #expect(GraphOptions.isLoopbackHTTP(url), "\(url)")
+        }
+        for url in ["http://127.attacker.example", "http://localhost.attacker.example", "http://127.0.0.1.nip.io", "http://10.0.0.1", "ftp://127.0.0.1"] {
+            #expect(!GraphOptions.isLoopbackHTTP(url), "\(url)")
+            let run = try Run.exscope(["hunt", "--since", "2025-04-01T00:00:00Z", "--token-env", "HOME", "--graph-endpoint", url])
+            #expect(run.status == 2, "\(url): \(run.stderr)")
+            #expect(run.stderr.contains("must be https"), "\(run.stderr)")
+        }
+    }
+
+    @Test func huntRefusesAWindowThatEndsBeforeItStarts() throws {
+        let run = try Run.exscope(["hunt", "--audit-file", "/nonexistent", "--since", "2026-01-01T00:00:00Z", "--until", "2025-01-01T00:00:00Z"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--until 2025-01-01T00:00:00Z is before --since 2026-01-01T00:00:00Z"), "\(run.stderr)")
+        let offset = try Run.exscope(["hunt", "--audit-file", "/nonexistent", "--since", "2026-01-01T00:00:00+99:99"])
+        #expect(offset.status == 2)
+    }
+
+    /// Graph may return a key without its public part: the backup could not put it back, so --apply stops
+    /// before writing the backup or sending anything, unless --force; a backup without public parts is refused.
+    @Test func cleanupRefusesToRemoveKeysItCannotBackUp() async throws {
+        let secret = makeSecret()
+        var tenant = MockGraphTenant.dedicatedAppSharedKeysRemain(secret: secret)
+        let keys = tenant.sharedPrincipal?.keyCredentials ?? []
+        tenant.sharedPrincipal?.keyCredentials = keys.map { key in
+            var key = key
+            key.key = nil
+            return key
+        }
+        let server = try await MockGraphServer.start(tenant)
+        defer { Task { await server.stop() } }
+        let env = ["EXSCOPE_TEST_SECRET": secret]
+        let inventory = ["--inventory", fixturePath("dedicated-app-shared-keys-remain.json")]
+        let backup = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-backup-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        let dry = try Run.exscope(["hybrid", "cleanup"] + inventory + graphArguments(server), environment: env)
+        #expect(dry.status == 1)
+        #expect(dry.stderr.contains("without their public part"), "\(dry.stderr)")
+        let refused = try Run.exscope(["hybrid", "cleanup", "--apply", "--backup", backup] + inventory + graphArguments(server), environment: env)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was changed (pass --force to remove them anyway)"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: backup))
+        #expect(server.requests.allSatisfy { $0.method != "PATCH" })
+
+        // A backup whose keys have no public part cannot restore anything: bad input, nothing sent.
+        let empty = KeyBackup(principalId: tenant.sharedPrincipal?.id ?? "", appId: tenant.sharedPrincipal?.appId ?? "",
+                              savedAt: testNow, keys: tenant.sharedPrincipal?.keyCredentials ?? [])
+        try JSONEncoder().encode(empty).write(to: URL(fileURLWithPath: backup))
+        let restore = try Run.exscope(["hybrid", "cleanup", "--restore", backup] + graphArguments(server), environment: env)
+        #expect(restore.status == 2, "\(restore.stderr)")
+        #expect(restore.stderr.contains("without their public part, which cannot be put back"), "\(restore.stderr)")
+        // Another principal's backup is bad input too.
+        let other = KeyBackup(principalId: "00000000-0000-0000-0000-00000000abcd", appId: "x", savedAt: testNow, keys: [MockGraphTenant.hybridKey])
+        try JSONEncoder().encode(other).write(to: URL(fileURLWithPath: backup))
+        let foreign = try Run.exscope(["hybrid", "cleanup", "--restore", backup] + graphArguments(server), environment: env)
+        #expect(foreign.status == 2, "\(foreign.stderr)")
+        #expect(server.requests.allSatisfy { $0.method != "PATCH" })
+    }
+
+    /// Names from audit logs reach the terminal without their control characters: an escape sequence or a
+    /// carriage return cannot clear the screen or print over the findings.
+    @Test func controlCharactersFromAuditLogsAreShownAsQuestionMarks() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-audits-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let hostile = MockAudits.foreignKeyAdded.replacingOccurrences(of: "svc-sync@contoso.com", with: #"svc\u001b[2J\rexscope: all clear"#)
+        try Data("{\"value\":[\(hostile)]}".utf8).write(to: file)
+        let run = try Run.exscope(["hunt", "--audit-file", file.path])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("svc?[2J?exscope: all clear"), "\(run.stdout)")
+        #expect(!run.stdout.contains("\u{1B}") && !run.stdout.contains("\r"))
+        #expect(Terminal.printable("a\u{1B}b\u{9B}c\td\ne\u{7F}") == "a?b?c\td\ne?")
+    }
+
+    /// `--out` writes through a symbolic link or into a device instead of replacing it with a file.
+    @Test func assessOutWritesThroughALinkAndRefusesAFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-out-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("target.md").path
+        let link = folder.appendingPathComponent("link.md").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let inventory = ["--no-store", "--inventory", fixturePath("dedicated-app-shared-keys-remain.json")]
+        let run = try Run.exscope(["assess"] + inventory + ["--out", link])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).contains("ED 25-02"))
+        let full = try Run.exscope(["assess"] + inventory + ["--out", "/dev/full"])
+        #expect(full.status == 3, "\(full.stderr)")
+        #expect(full.stderr.contains("cannot write /dev/full: no space left on device"), "\(full.stderr)")
+        let directory = try Run.exscope(["assess"] + inventory + ["--out", folder.path])
+        #expect(directory.status == 2)
+        #expect(directory.stderr.contains("it is a directory"), "\(directory.stderr)")
+    }
 }

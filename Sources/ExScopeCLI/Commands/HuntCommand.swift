@@ -46,6 +46,9 @@ struct HuntCommand: AsyncParsableCommand {
         for value in [since, until].compactMap({ $0 }) where Timestamp(iso8601: value) == nil {
             throw ValidationError("'\(value)' is not an ISO 8601 time")
         }
+        if let since, let until, let start = Timestamp(iso8601: since), let end = Timestamp(iso8601: until), end < start {
+            throw ValidationError("--until \(until) is before --since \(since)")
+        }
     }
 
     struct Export<T: Decodable>: Decodable {

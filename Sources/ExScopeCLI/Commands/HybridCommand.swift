@@ -18,7 +18,8 @@ struct HybridCleanupCommand: AsyncParsableCommand {
             Dry run (Application.Read.All) prints exactly which keys would go. --apply \
             (Application.ReadWrite.All) writes a backup of the removed keys' public parts, sends the PATCH \
             and reads back to verify. Refuses while the inventory shows a server below the April 2025 \
-            hotfix, unless --force. Running it again when nothing is left does nothing.
+            hotfix, or when Graph returns a key to remove without its public part (the backup could not put \
+            it back), unless --force. Running it again when nothing is left does nothing.
             """
     )
 
@@ -31,7 +32,7 @@ struct HybridCleanupCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Remove only the key with this thumbprint, plus expired keys.", valueName: "thumbprint"))
     var thumbprint: String?
 
-    @Flag(help: "Clean up even though the inventory shows servers below the hotfix (they will lose hybrid features).")
+    @Flag(help: "Clean up even though the inventory shows servers below the hotfix (they will lose hybrid features), or a key to remove cannot be backed up.")
     var force = false
 
     @Option(help: ArgumentHelp("Backup file for the removed keys (default: exscope-sp-keys-<time>.json).", valueName: "file"))
@@ -82,6 +83,17 @@ struct HybridCleanupCommand: AsyncParsableCommand {
             Terminal.out("  - \(key.thumbprint ?? key.customKeyIdentifier ?? "(no identifier)")  keyId \(key.keyId ?? "?")  \(key.startDateTime?.date.description ?? "?")..\(key.endDateTime?.date.description ?? "?")  \(key.displayName ?? "")  (\(removal.reason))")
         }
         if !plan.kept.isEmpty { Terminal.out("Keeping \(plan.kept.count) key(s), re-sent with key, type and usage only.") }
+        // Both checked before the backup is written, so a run that cannot go through leaves nothing behind.
+        if !plan.unsendable.isEmpty {
+            let message = "\(plan.unsendable.count) kept key(s) came back without their public key, so they cannot be re-sent; remove all keys instead (no --thumbprint)"
+            if apply { throw ExScopeFailure.runFailure(message + "; nothing was changed") }
+            Terminal.error("warning: --apply would stop here: " + message)
+        }
+        if !plan.unrestorable.isEmpty {
+            let message = "Graph returned \(plan.unrestorable.count) of the key(s) to remove without their public part, so the backup could not put them back"
+            if apply && !force { throw ExScopeFailure(message + "; nothing was changed (pass --force to remove them anyway)", exitCode: .needsAction) }
+            Terminal.error("warning: " + message)
+        }
         guard apply else {
             Terminal.out("Dry run: nothing changed. Add --apply to remove them.")
             throw ExitCode.needsAction

@@ -60,7 +60,15 @@ struct CatalogOptions: ParsableArguments {
            let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
             return String(cString: strerror(code.rawValue))
         }
-        if nsError.domain == NSCocoaErrorDomain && nsError.code == NSFileReadNoSuchFileError { return "no such file" }
+        if nsError.domain == NSCocoaErrorDomain {
+            switch CocoaError.Code(rawValue: nsError.code) {
+            case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+            case .fileWriteOutOfSpace: return "no space left on device"
+            case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+            case .fileWriteVolumeReadOnly: return "read-only file system"
+            default: break
+            }
+        }
         return nsError.localizedDescription
     }
 }

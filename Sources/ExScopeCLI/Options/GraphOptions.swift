@@ -55,9 +55,20 @@ struct GraphOptions: ParsableArguments {
             throw ValidationError("a client secret or certificate needs --tenant and --client-id")
         }
         if deviceCode && tenant == nil { throw ValidationError("--device-code needs --tenant") }
-        for url in [loginEndpoint, graphEndpoint].compactMap({ $0 }) where !(url.hasPrefix("https://") || url.hasPrefix("http://127.") || url.hasPrefix("http://localhost")) {
-            throw ValidationError("endpoint '\(url)' must be https (plain http only for loopback test servers)")
+        for url in [loginEndpoint, graphEndpoint].compactMap({ $0 }) where !(url.lowercased().hasPrefix("https://") || Self.isLoopbackHTTP(url)) {
+            throw ValidationError("endpoint '\(url)' must be https (plain http only for loopback test servers: 127.0.0.0/8, ::1, localhost)")
         }
+        if maxRetryWait < 0 { throw ValidationError("--max-retry-wait must be 0 or more seconds") }
+    }
+
+    /// Whether `text` is a plain-http URL whose host is a loopback address (127.0.0.0/8, ::1) or `localhost`
+    /// and nothing else (not `127.example.org`, not `localhost.example.org`).
+    static func isLoopbackHTTP(_ text: String) -> Bool {
+        guard let url = URL(string: text), url.scheme?.lowercased() == "http", var host = url.host?.lowercased() else { return false }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" { return true }
+        var address = in_addr()
+        return inet_pton(AF_INET, host, &address) == 1 && UInt32(bigEndian: address.s_addr) >> 24 == 127
     }
 
     /// Whether any way to sign in was given.
@@ -82,7 +93,8 @@ struct GraphOptions: ParsableArguments {
             throw ExScopeFailure.badInput("give --tenant and --client-id with a secret or certificate, --device-code, or --token-file/--token-env")
         }
         if let clientSecretEnv {
-            guard let value = ProcessInfo.processInfo.environment[clientSecretEnv], !value.isEmpty else {
+            // Trimmed as a secret file is: `export SECRET=$(cat file)` keeps no newline, other ways may.
+            guard let value = ProcessInfo.processInfo.environment[clientSecretEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
                 throw ExScopeFailure.badInput("environment variable \(clientSecretEnv) is empty or not set")
             }
             return .clientSecret(tenant: tenant, clientId: clientId, secret: Secret(value))
@@ -116,7 +128,7 @@ struct GraphOptions: ParsableArguments {
     func client() throws -> GraphClient {
         var limits = GraphClient.Limits()
         limits.maximumRetryAfter = .seconds(maxRetryWait)
-        return GraphClient(credential: try credential(), environment: environment, deviceCodePrompt: { message in
+        return GraphClient(credential: try credential(), environment: environment, limits: limits, deviceCodePrompt: { message in
             Terminal.error(message, prefix: false)
         })
     }
@@ -155,7 +167,8 @@ struct OrganisationOptions: ParsableArguments {
 /// Maps Graph errors to the CLI's one-line failures (exit 3: the run failed).
 func graphFailure(_ error: any Error) -> any Error {
     if let error = error as? GraphError {
-        return ExScopeFailure.runFailure(error.code == .configuration ? error.message : "Graph: \(error.message)")
+        // A configuration error is ExScope's input (a key file, a backup), not Graph's answer.
+        return error.code == .configuration ? ExScopeFailure.badInput(error.message) : ExScopeFailure.runFailure("Graph: \(error.message)")
     }
     return error
 }

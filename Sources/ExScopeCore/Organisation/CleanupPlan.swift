@@ -17,6 +17,8 @@ public struct CleanupPlan: Sendable, Hashable {
     public var kept: [KeyCredential]
     /// Kept keys that Graph returned without their public `key`: they cannot be re-sent.
     public var unsendable: [KeyCredential]
+    /// Keys to remove that Graph returned without their public `key`: a backup cannot put them back.
+    public var unrestorable: [KeyCredential] { removals.map(\.key).filter { ($0.key ?? "").isEmpty } }
 
     /// Whether there is nothing to remove (a second run is a no-op: idempotent).
     public var isNoOp: Bool { removals.isEmpty }

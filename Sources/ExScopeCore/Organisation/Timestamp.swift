@@ -58,7 +58,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             return
         }
         guard bytes[index] == 0x2B || bytes[index] == 0x2D, index + 6 == bytes.count,
-              let offsetHours = number(index + 1, 2), bytes[index + 3] == 0x3A, let offsetMinutes = number(index + 4, 2)
+              let offsetHours = number(index + 1, 2), bytes[index + 3] == 0x3A, let offsetMinutes = number(index + 4, 2),
+              offsetHours < 24, offsetMinutes < 60
         else { return nil }
         let offset = Int64(offsetHours * 3600 + offsetMinutes * 60)
         seconds += bytes[index] == 0x2B ? -offset : offset

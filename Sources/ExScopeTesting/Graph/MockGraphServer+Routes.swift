@@ -19,6 +19,9 @@ extension MockGraphServer {
         Reply(status: status, body: #"{"error":"\#(error)","error_description":"AADSTS\#(code): \#(text)\r\nTrace ID: 255d1aef-8c98-452f-ac51-23d051240864\r\nCorrelation ID: fb3d2015-bc17-4bb9-bb85-30c5cf1aaaa7\r\nTimestamp: 2026-11-27 10:00:00Z","error_codes":[\#(code)],"timestamp":"2026-11-27 10:00:00Z"}"#)
     }
 
+    /// The value of `field` in a form-encoded request body, decoded.
+    public static func formValue(_ body: [UInt8], _ field: String) -> String? { form(body)[field] }
+
     static func form(_ body: [UInt8]) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
@@ -29,6 +32,9 @@ extension MockGraphServer {
     }
 
     static func route(_ state: inout State, method: String, uri: String, headers: NIOHTTP1.HTTPHeaders, body: [UInt8], base: String) -> Reply {
+        if let hostile = state.tenant.behaviour.hostile, let answer = hostile(method, uri, headers.map { ($0.name, $0.value) }, body) {
+            return Reply(status: answer.status, body: answer.body, headers: answer.headers, drip: answer.drip)
+        }
         let decoded = uri.removingPercentEncoding ?? uri
         let parts = decoded.split(separator: "?", maxSplits: 1)
         let path = String(parts.first ?? "")

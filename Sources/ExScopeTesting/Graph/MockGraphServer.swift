@@ -79,6 +79,7 @@ public final class MockGraphServer: Sendable {
         var status: Int
         var body: String
         var headers: [(String, String)] = []
+        var drip: Duration?
     }
 
     func handle(method: String, uri: String, headers: NIOHTTP1.HTTPHeaders, body: [UInt8]) -> Reply {
@@ -115,9 +116,25 @@ final class MockGraphHandler: ChannelInboundHandler, @unchecked Sendable {
             var headers = NIOHTTP1.HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(reply.body.utf8.count)")])
             for (name, value) in reply.headers { headers.add(name: name, value: value) }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers))), promise: nil)
+            self.head = nil
+            if let drip = reply.drip {
+                context.flush()
+                self.drip(Array(reply.body.utf8)[...], every: .nanoseconds(drip.components.seconds * 1_000_000_000 + drip.components.attoseconds / 1_000_000_000), context: context)
+                return
+            }
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            self.head = nil
         }
+    }
+
+    /// Writes `bytes` one at a time, `interval` apart, then ends the response; stops when the client has gone.
+    private func drip(_ bytes: ArraySlice<UInt8>, every interval: TimeAmount, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        guard let first = bytes.first else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: [first])))), promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: interval) { self.drip(bytes.dropFirst(), every: interval, context: context) }
     }
 }

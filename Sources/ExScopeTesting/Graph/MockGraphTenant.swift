@@ -18,7 +18,25 @@ public struct MockGraphTenant: Sendable {
         public var withoutPremiumLicence = false
         /// The application permissions the signed-in app holds.
         public var permissions: Set<String> = ["Application.Read.All", "Application.ReadWrite.All", "AuditLog.Read.All"]
+        /// A hostile server: when it returns an answer for a request (method, path with query, headers,
+        /// body), that answer is sent instead of the tenant's own.
+        public var hostile: (@Sendable (_ method: String, _ path: String, _ headers: [(String, String)], _ body: [UInt8]) -> HostileAnswer?)?
         public init() {}
+    }
+
+    /// What a ``Behaviour/hostile`` server answers.
+    public struct HostileAnswer: Sendable {
+        public var status: Int
+        public var body: String
+        public var headers: [(String, String)]
+        /// Send the body one byte at a time, this far apart (the head at once).
+        public var drip: Duration?
+        public init(status: Int, body: String, headers: [(String, String)] = [], drip: Duration? = nil) {
+            self.status = status
+            self.body = body
+            self.headers = headers
+            self.drip = drip
+        }
     }
 
     /// An app with `full_access_as_app` (or the dedicated app by name).
