@@ -96,10 +96,8 @@ enum AssessmentRenderer {
     /// One row per required action per server; organisation-wide actions use `(organisation)`.
     static func csv(_ report: AssessmentReport) -> String {
         func field(_ text: String) -> String {
-            var safe = text
             // Spreadsheet formula injection: server names come from the inventory file.
-            if let first = safe.first, "=+-@".contains(first) { safe = "'" + safe }
-            return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            "\"" + ReportRenderer.defused(text).replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         var rows = ["action,basis,server,status,evidence,next"]
         for action in report.actions {

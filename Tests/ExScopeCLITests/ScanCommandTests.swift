@@ -50,12 +50,30 @@ import Testing
         // A negative number is the option's value, checked by the command, not taken for an option.
         (["scan", "127.0.0.1", "--concurrency", "-3"], "--concurrency must be 1-20000"), (["scan", "127.0.0.1", "--rate", "-5"], "--rate must be above 0"),
         (["scan", "127.0.0.1", "--host-timeout", "-1"], "--host-timeout must be more than 0"),
+        // Beyond loopback the contact is required, whatever else is given, and goes out in the User-Agent.
+        (["scan", "10.255.255.1", "--user-agent", "x"], "beyond loopback needs --contact"), (["scan", "10.255.255.1", "--contact", ""], "--contact is empty"),
+        (["scan", "10.255.255.1", "--contact", " "], "--contact is empty"), (["scan", "127.0.0.1", "--contact", "a\r\nX-Evil: 1"], "control character"),
+        (["scan", "10.255.255.1", "--contact", "me@example.org", "--user-agent", "other"], "must include the --contact value"),
+        (["scan", "127.0.0.1", "--max-body-bytes", "9223372036854775807"], "at most 256 MiB"),
+        (["scan", "127.0.0.1", "--fail-on", "CVE-2025-5378", "--no-store"], "unknown finding 'CVE-2025-5378'"),
     ])
     func badTargetsAreRejectedBeforeAnyTraffic(_ arguments: [String], _ fragment: String) throws {
         let result = try ExScopeProcess.run(arguments)
         #expect(result.status == 2)
         #expect(result.stderr.contains(fragment), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// Results are never written over the file the targets or the opt-outs come from.
+    @Test func theOutputCannotBeTheTargetOrExclusionFile() throws {
+        let targets = try temporaryFile("targets.txt", contents: "127.0.0.1\n")
+        defer { try? FileManager.default.removeItem(at: targets) }
+        for arguments in [["-i", targets.path], ["127.0.0.1", "--exclude-file", targets.path]] {
+            let result = try ExScopeProcess.run(["scan"] + arguments + ["-o", targets.path, "--contact", "me@example.org", "--no-store"])
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("results would overwrite it"), "\(result.stderr)")
+            #expect(try String(contentsOf: targets, encoding: .utf8) == "127.0.0.1\n")
+        }
     }
 
     @Test func aBadLineInTheTargetFileStopsWithItsLineNumberAndKeepsWhatWasScanned() async throws {

@@ -1,3 +1,4 @@
+@testable import ExScopeCLI
 import ExScopeTesting
 import Foundation
 import Testing
@@ -133,5 +134,33 @@ import Testing
         let result = try ExScopeProcess.run(arguments + ["--store", "/nonexistent/store.sqlite"])
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("exscope: Error: \(message)"), "\(result.stderr)")
+    }
+
+    /// A command that only reads does not turn an empty file into a store, and no report is written over a store.
+    @Test func anEmptyFileIsNotAStoreAndAStoreIsNotAReportFile() throws {
+        let scan = try SyntheticScan()
+        defer { scan.remove() }
+        let empty = scan.folder.appendingPathComponent("empty.sqlite").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let read = try ExScopeProcess.run(["scans", "--store", empty])
+        #expect(read.status == 2)
+        #expect(read.stderr == "exscope: \(empty) is an empty file, not a store; exscope scan --store and exscope import make one\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int == 0)
+
+        #expect(try ExScopeProcess.run(["import", scan.scanFile.path, "--store", scan.store, "--geoip-ranges", scan.rangeFile.path]).status == 0)
+        let over = try ExScopeProcess.run(["report", "--store", scan.store, "--out", scan.store])
+        #expect(over.status == 2)
+        #expect(over.stderr.contains("it is a SQLite database (a store?)"), "\(over.stderr)")
+        let scans = try ExScopeProcess.run(["scans", "--format", "json", "--store", scan.store]).jsonLines()
+        #expect(scans.first?["results"] as? Int == 29_098)
+    }
+
+    /// Spreadsheets run a cell that starts with = + - @, a tab or a carriage return: such cells get a leading quote.
+    @Test func csvCellsThatSpreadsheetsWouldRunAreDefused() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"] {
+            #expect(ReportRenderer.defused(cell) == "'" + cell, "\(cell)")
+        }
+        #expect(ReportRenderer.defused("mail.example.org") == "mail.example.org")
+        #expect(ReportRenderer.csv("\t=1,2") == "\"'\t=1,2\"")
     }
 }

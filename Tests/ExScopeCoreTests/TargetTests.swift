@@ -87,6 +87,22 @@ import Testing
         #expect(list.exclusion(for: IPAddress("::1")!, named: AddressBlock(cidr: "::/0")!) != nil)
     }
 
+    /// A file saved on Windows ends its lines with CR LF: each line still counts (a leading comment once
+    /// swallowed the whole file, so nothing in it was excluded).
+    @Test func exclusionFilesWithWindowsLineEndingsExcludeEveryLine() throws {
+        var list = ExclusionList.standard
+        try list.addUserExclusions("# opt-outs\r\n127.5.0.0/30\r\n127.5.0.8\r\n", source: "optout.txt")
+        let named = AddressBlock(cidr: "127.5.0.0/24")!
+        #expect(list.exclusion(for: IPAddress("127.5.0.1")!, named: named) == "excluded by optout.txt")
+        #expect(list.exclusion(for: IPAddress("127.5.0.8")!, named: named) == "excluded by optout.txt")
+        do {
+            try list.addUserExclusions("127.0.0.1\r\nnot-an-address!\r\n", source: "bad.txt")
+            Issue.record("accepted a bad line")
+        } catch {
+            #expect((error as? TargetError)?.reason.hasPrefix("bad.txt:2:") == true)
+        }
+    }
+
     @Test func userExclusionsWinAndNameTheirLine() throws {
         var list = ExclusionList.standard
         try list.addUserExclusions("# opt-outs\n127.5.0.0/30  # lab\n\n127.5.0.8\n127.5.0.9-127.5.0.10\n", source: "optout.txt")

@@ -187,14 +187,20 @@ enum ReportRenderer {
         }
     }
 
-    /// A CSV field, quoted when needed; a leading = + - @ is defused for spreadsheets.
+    /// A CSV field, quoted when needed and ``defused(_:)``.
     static func csv(_ field: String) -> String {
-        var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        let value = defused(field)
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
+    }
+
+    /// `text` with a `'` in front when a spreadsheet would read it as a formula: it starts with
+    /// = + - @, or with a tab or carriage return (OWASP's list). Names come from servers and files.
+    static func defused(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     static func markdownEscape(_ text: String) -> String {

@@ -118,9 +118,35 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("--\(name)-timeout must be more than 0 and at most 3600 seconds")
         }
         guard maxHeaderBytes >= 1024, maxBodyBytes >= 1024 else { throw ValidationError("size caps must be at least 1024 bytes") }
+        guard maxHeaderBytes <= 16 << 20, maxBodyBytes <= 256 << 20 else {
+            throw ValidationError("--max-header-bytes is at most 16 MiB and --max-body-bytes at most 256 MiB")
+        }
+        for (name, value) in [("--contact", contact), ("--user-agent", userAgent)] {
+            guard let value else { continue }
+            if value.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("\(name) is empty") }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw ValidationError("\(name) contains a control character (it is sent in a header)")
+            }
+        }
+        // The User-Agent is how network owners find who scans them: one given whole must carry the contact.
+        if let userAgent, let contact, !userAgent.contains(contact) {
+            throw ValidationError("--user-agent must include the --contact value, so network owners can reach you")
+        }
+        // Results written over the file the targets or opt-outs are read from would lose it.
+        for (name, path) in [("-i", input)] + excludeFiles.map({ ("--exclude-file", $0) }) {
+            if let output, let path, output != "-", path != "-", Self.sameFile(output, path) {
+                throw ValidationError("-o \(output) is the \(name) file; results would overwrite it")
+            }
+        }
         if resume && (output == nil || output == "-") { throw ValidationError("--resume needs -o FILE (the checkpoint sits beside it)") }
         if resume && input == "-" { throw ValidationError("a scan reading standard input cannot be resumed") }
         _ = try shardValue()
+    }
+
+    /// Whether two paths name one file (the same device and inode); false when either is not there.
+    static func sameFile(_ first: String, _ second: String) -> Bool {
+        var a = stat(), b = stat()
+        return stat(first, &a) == 0 && stat(second, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino
     }
 
     func shardValue() throws -> (index: Int, count: Int) {
@@ -134,11 +160,14 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try catalogOptions.load()
+        // A mistyped gate would never fire: the id must be one the catalog knows.
+        if let failOn, failOn != "any" { _ = try CatalogOptions.finding(failOn, in: catalog) }
         let asOf = catalogOptions.date
         let shardSpec = try shardValue()
         // Everything given on the command line is checked before any packet is sent.
         let (specs, portList, exclusions) = try parsedInputs()
-        if contact == nil && userAgent == nil {
+        // --user-agent alone does not lift this: the contact must be there (and in the User-Agent, checked above).
+        if contact == nil {
             let why = "(sent in the User-Agent so network owners can learn about the scan and opt out)"
             if specs.contains(where: { !Self.isLoopback($0) }) {
                 throw ExScopeFailure.badInput("scanning beyond loopback needs --contact URL-or-email \(why)")
@@ -161,7 +190,8 @@ struct ScanCommand: AsyncParsableCommand {
         configuration.identity = identity
         configuration.hybridHint = hybridHint
         configuration.thorough = thorough
-        if plainHTTP { configuration.plainHTTPPorts = Set(portList) }
+        // Every port: those of host:port targets and -i lines too, not only -p's.
+        if plainHTTP { configuration.plainHTTPPorts = Set(1...65_535) }
 
         let prober: HostProber
         do {

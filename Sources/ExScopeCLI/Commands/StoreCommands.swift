@@ -137,7 +137,7 @@ struct HistoryCommand: AsyncParsableCommand {
             for point in points { Terminal.out(try JSONLines.encode(point, schema: "exscope.history/1")) }
         case .csv:
             Terminal.out((["scan,started_at,\(verdict.rawValue),exchange"] + points.map {
-                [ReportRenderer.csv($0.scan), $0.startedAt, String($0.count), String($0.exchange)].joined(separator: ",")
+                [ReportRenderer.csv($0.scan), ReportRenderer.csv($0.startedAt), String($0.count), String($0.exchange)].joined(separator: ",")
             }).joined(separator: "\n"))
         case .markdown:
             Terminal.out((["| scan | started | \(finding) \(verdict.rawValue) | on-prem Exchange |", "|---|---|---:|---:|"] + points.map {

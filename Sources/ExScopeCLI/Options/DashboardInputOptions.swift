@@ -50,7 +50,7 @@ struct DashboardInputOptions: ParsableArguments {
     static func locationTable(_ path: String) throws -> [String: HostLocation] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ExScopeFailure.badInput("\(path): cannot read the file") }
         var table: [String: HostLocation] = [:]
-        for (i, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
+        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() where !line.isEmpty && !line.hasPrefix("#") {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 2, !fields[0].isEmpty else { throw ExScopeFailure.badInput("\(path):\(i + 1): expected ip,country-code[,country-name,asn,as-name]") }
             func field(_ n: Int) -> String? { fields.count > n && !fields[n].isEmpty ? fields[n] : nil }

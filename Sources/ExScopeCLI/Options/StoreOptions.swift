@@ -34,6 +34,10 @@ struct StoreOptions: ParsableArguments {
             if !creating, !FileManager.default.fileExists(atPath: location) {
                 throw ExScopeFailure.badInput("no store at \(location); exscope scan --store and exscope import make one")
             }
+            // SQLite takes an empty file for an empty database: a command that only reads must not make it a store.
+            if !creating, (try? FileManager.default.attributesOfItem(atPath: location)[.size] as? Int) == 0 {
+                throw ExScopeFailure.badInput("\(location) is an empty file, not a store; exscope scan --store and exscope import make one")
+            }
             return try SQLiteStore(path: location)
         } catch let error as StoreError {
             throw ExScopeFailure(error)

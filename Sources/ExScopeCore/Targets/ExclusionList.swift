@@ -56,7 +56,7 @@ public struct ExclusionList: Sendable {
     /// Reads an exclusion file: one address, CIDR block or range a line; `#` starts a comment.
     /// - Throws: ``TargetError`` naming the line.
     public mutating func addUserExclusions(_ text: String, source: String) throws {
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = (rawLine.firstIndex(of: "#").map { rawLine[..<$0] } ?? rawLine[...]).trimmingASCIIWhitespace()
             if line.isEmpty { continue }
             let spec: TargetSpec
