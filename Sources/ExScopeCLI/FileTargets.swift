@@ -23,6 +23,12 @@ final class FileTargets: Sequence {
             guard let opened = fopen(path, "r") else {
                 throw ExScopeFailure.badInput("cannot read target file \(path): \(String(cString: strerror(errno)))")
             }
+            // fopen opens a folder for reading; its first read fails with EISDIR, which looked like an empty file.
+            var info = stat()
+            if fstat(fileno(opened), &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                fclose(opened)
+                throw ExScopeFailure.badInput("cannot read target file \(path): it is a directory")
+            }
             file = opened
             source = path
         }

@@ -50,6 +50,7 @@ public struct Dashboard: Sendable {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorPageMiddleware(views: views))
+        if configuration.token == nil { router.add(middleware: LoopbackHostMiddleware()) }
         router.add(middleware: AuthMiddleware(token: configuration.token))
         addPages(to: router)
         addAPI(to: router)

@@ -56,6 +56,7 @@ import Testing
         (["scan", "10.255.255.1", "--contact", "me@example.org", "--user-agent", "other"], "must include the --contact value"),
         (["scan", "127.0.0.1", "--max-body-bytes", "9223372036854775807"], "at most 256 MiB"),
         (["scan", "127.0.0.1", "--fail-on", "CVE-2025-5378", "--no-store"], "unknown finding 'CVE-2025-5378'"),
+        (["scan", "-i", "/", "--contact", "me@example.org", "--no-store"], "cannot read target file /: it is a directory"),
     ])
     func badTargetsAreRejectedBeforeAnyTraffic(_ arguments: [String], _ fragment: String) throws {
         let result = try ExScopeProcess.run(arguments)

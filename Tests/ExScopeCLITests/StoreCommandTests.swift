@@ -129,11 +129,20 @@ import Testing
         (["report", "--top", "-1"], "--top must be at least 1"),
         (["notify", "--by", "cidr", "--out", "x", "--prefix", "-8"], "--prefix must be 8-32"),
         (["report", "--top", "--format", "csv"], "The value '--format' is invalid for '--top"),
+        // Options the HTML overview would silently ignore.
+        (["report", "--format", "html", "--out", "x.html", "--by", "asn", "--dedupe", "server"], "--format html writes the dashboard's overview, which --by, --dedupe do not change"),
     ])
     func negativeNumbersAreRefusedByTheCommandsOwnCheck(_ arguments: [String], _ message: String) throws {
         let result = try ExScopeProcess.run(arguments + ["--store", "/nonexistent/store.sqlite"])
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("exscope: Error: \(message)"), "\(result.stderr)")
+    }
+
+    @Test func aStoreURLOfAnotherKindIsRefusedNotMadeAFile() throws {
+        let result = try ExScopeProcess.run(["scans", "--store", "mysql://db/exscope"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "exscope: --store mysql://db/exscope: 'mysql://' is not a store; give a SQLite file path or a postgres:// URL\n")
+        #expect(!FileManager.default.fileExists(atPath: "mysql:"))
     }
 
     /// A command that only reads does not turn an empty file into a store, and no report is written over a store.

@@ -44,6 +44,20 @@ import Testing
         #expect(byCIDR.status == 0)
         let recipients = try String(contentsOf: blocks.appendingPathComponent("recipients.csv"), encoding: .utf8)
         #expect(recipients.contains("20.0.0.0/12,20.0.0.0_12.csv,6,abuse@example.net"))
+
+        // A folder that already holds notices is refused as it is; an empty one is filled; no staging folder stays.
+        let again = try ExScopeProcess.run(["notify", "--by", "country", "--out", out.path, "--store", fixture.store])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already holds files"), "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == files)
+        let empty = fixture.folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        // Contacts saved on Windows (CR LF) read line by line: a leading comment no longer swallows the file.
+        let windows = try fixture.write("contacts-crlf.csv", "# owner,address\r\nDE,cert@example.de\r\nUS,cert@example.us\r\n")
+        let filled = try ExScopeProcess.run(["notify", "--by", "country", "--out", empty.path, "--contacts", windows.path, "--store", fixture.store])
+        #expect(filled.status == 0, "\(filled.stderr)")
+        #expect(try String(contentsOf: empty.appendingPathComponent("no-contact.txt"), encoding: .utf8) == "AT\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.folder.path).allSatisfy { !$0.hasPrefix(".exscope-notify") })
     }
 
     @Test func diffHistoryAndReassessAcrossScans() throws {

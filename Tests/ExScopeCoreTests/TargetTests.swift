@@ -103,6 +103,18 @@ import Testing
         }
     }
 
+    /// Opt-out lists name whole IPv6 allocations; only targets are limited to what can be swept. The
+    /// whole IPv6 space as a range once overflowed (a crash) as a target and as an exclusion.
+    @Test func exclusionsMayBeAnyIPv6PrefixAndTheWholeSpaceIsNoOverflow() throws {
+        var list = ExclusionList.standard
+        try list.addUserExclusions("2a00:1450::/32\n", source: "optout.txt")
+        let named = AddressBlock(cidr: "2a00:1450::/120")!
+        #expect(list.exclusion(for: IPAddress("2a00:1450::7")!, named: named) == "excluded by optout.txt")
+        try list.addUserExclusions("::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\n", source: "all.txt")
+        #expect(throws: TargetError.self) { try TargetSpec(parsing: "2a00:1450::/32") }
+        #expect(throws: TargetError.self) { try TargetSpec(parsing: "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") }
+    }
+
     @Test func userExclusionsWinAndNameTheirLine() throws {
         var list = ExclusionList.standard
         try list.addUserExclusions("# opt-outs\n127.5.0.0/30  # lab\n\n127.5.0.8\n127.5.0.9-127.5.0.10\n", source: "optout.txt")

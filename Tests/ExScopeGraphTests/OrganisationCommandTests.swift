@@ -255,6 +255,12 @@ struct Run {
         }
     }
 
+    @Test func restoreTakesNoneOfTheCleanUpsOptions() throws {
+        let run = try Run.exscope(["hybrid", "cleanup", "--restore", "keys.json", "--backup", "b.json", "--force", "--token-env", "HOME"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--restore puts the backup's keys back; it takes no --backup, --force"), "\(run.stderr)")
+    }
+
     @Test func huntRefusesAWindowThatEndsBeforeItStarts() throws {
         let run = try Run.exscope(["hunt", "--audit-file", "/nonexistent", "--since", "2026-01-01T00:00:00Z", "--until", "2025-01-01T00:00:00Z"])
         #expect(run.status == 2)

@@ -43,7 +43,12 @@ struct HybridCleanupCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let thumbprint, Thumbprint.normalised(thumbprint) == nil { throw ValidationError("--thumbprint '\(thumbprint)' is not a 40-digit hex thumbprint") }
-        if restore != nil && (thumbprint != nil || apply) { throw ValidationError("--restore cannot be combined with --apply or --thumbprint") }
+        let unused = [("--apply", apply), ("--thumbprint", thumbprint != nil), ("--backup", backup != nil), ("--force", force),
+                      ("--inventory", organisation.inventory != nil)].filter(\.1).map(\.0)
+        if restore != nil && !unused.isEmpty {
+            throw ValidationError("--restore puts the backup's keys back; it takes no \(unused.joined(separator: ", "))")
+        }
+        if let backup, backup.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--backup is empty") }
         if !graph.isConfigured { throw ValidationError("give Graph credentials (see exscope assess --help)") }
     }
 
@@ -103,9 +108,14 @@ struct HybridCleanupCommand: AsyncParsableCommand {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            guard !FileManager.default.fileExists(atPath: path) else { throw CocoaError(.fileWriteFileExists) }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                throw ExScopeFailure.runFailure("cannot write the backup \(path): \(isDirectory.boolValue ? "it is a directory" : "a file is already there (a backup is never overwritten)"); nothing was changed")
+            }
             // Not .atomic: combined with .withoutOverwriting it traps in swift-corelibs-foundation.
             try encoder.encode(backupFile).write(to: URL(fileURLWithPath: path), options: [.withoutOverwriting])
+        } catch let failure as ExScopeFailure {
+            throw failure
         } catch {
             throw ExScopeFailure.runFailure("cannot write the backup \(path) (\(CatalogOptions.describe(error))); nothing was changed")
         }

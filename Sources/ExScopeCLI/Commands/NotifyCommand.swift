@@ -57,10 +57,40 @@ struct NotifyCommand: AsyncParsableCommand {
         try await store.close()
         var groups: [String: [ExposedHost]] = [:]
         for host in hosts { groups[owner(of: host, book: book), default: []].append(host) }
+        // The notices are mailed as a set: an older run's file left beside them would be sent again, so
+        // --out must be new or empty, and it gets every file or none (they are written beside it first).
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue { throw ExScopeFailure.badInput("--out \(out) is a file; notify writes a folder of notices") }
+        if exists, let entries = try? FileManager.default.contentsOfDirectory(atPath: out), !entries.isEmpty {
+            throw ExScopeFailure.badInput("--out \(out) already holds files; notify writes into a new or empty folder, so no notice of an earlier run is mixed in")
+        }
+        let parent = (out as NSString).deletingLastPathComponent
+        let staging = (parent.isEmpty ? "." : parent) + "/.exscope-notify-\(getpid())-" + (out as NSString).lastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
             throw ExScopeFailure.badInput("cannot create \(out): \(CatalogOptions.describe(error))")
+        }
+        do {
+            let uncontacted = try writeNotices(groups: groups, book: book, vulnerability: vulnerability, into: staging)
+            if exists { try FileManager.default.removeItem(atPath: out) }
+            try FileManager.default.moveItem(atPath: staging, toPath: out)
+            var summary = "wrote \(groups.count) files for \(hosts.count) hosts with \(finding) vulnerable to \(out)"
+            if contacts != nil { summary += "; \(uncontacted) owners have no contact (no-contact.txt)" }
+            Terminal.error(summary, prefix: false)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            if let failure = error as? ExScopeFailure { throw failure }
+            throw ExScopeFailure.runFailure("cannot write \(out): \(CatalogOptions.describe(error)); no notice was written")
+        }
+    }
+
+    /// Writes one CSV per owner (and, with --contacts, the recipient lists) into `folder`.
+    /// - Returns: how many owners have no contact.
+    private func writeNotices(groups: [String: [ExposedHost]], book: ContactBook, vulnerability: Vulnerability, into folder: String) throws -> Int {
+        func write(_ text: String, to name: String) throws {
+            try OutputFile.write(text, to: (folder as NSString).appendingPathComponent(name))
         }
         var recipients: [String] = ["owner,file,hosts,recipient"]
         var missing: [String] = []
@@ -83,13 +113,7 @@ struct NotifyCommand: AsyncParsableCommand {
             try write(recipients.joined(separator: "\n") + "\n", to: "recipients.csv")
             try write(missing.joined(separator: "\n") + (missing.isEmpty ? "" : "\n"), to: "no-contact.txt")
         }
-        var summary = "wrote \(groups.count) files for \(hosts.count) hosts with \(finding) vulnerable to \(out)"
-        if contacts != nil { summary += "; \(missing.count) owners have no contact (no-contact.txt)" }
-        Terminal.error(summary, prefix: false)
-    }
-
-    private func write(_ text: String, to name: String) throws {
-        try OutputFile.write(text, to: (out as NSString).appendingPathComponent(name))
+        return missing.count
     }
 
     private func owner(of host: ExposedHost, book: ContactBook) -> String {

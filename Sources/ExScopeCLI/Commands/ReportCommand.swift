@@ -30,8 +30,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "The scan's name (default: the latest scan).")
     var scan: String?
 
-    @Option(help: "Group by country, asn, product, cu, build, support or finding.")
-    var by: ReportDimension = .country
+    @Option(name: .customLong("by"), help: "Group by country (default), asn, product, cu, build, support or finding.")
+    var grouping: ReportDimension?
+    var by: ReportDimension { grouping ?? .country }
 
     @Option(help: "Count only hosts with this finding (e.g. CVE-2025-53786) in --verdict (default vulnerable).")
     var finding: String?
@@ -45,8 +46,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-confidence"), help: "low, medium or high.")
     var minConfidence: HostProfile.Confidence = .medium
 
-    @Option(help: "ip (unique addresses) or server (unique servers by identity).")
-    var dedupe: DedupeMode = .ip
+    @Option(name: .customLong("dedupe"), help: "ip (unique addresses, the default) or server (unique servers by identity).")
+    var dedupeMode: DedupeMode?
+    var dedupe: DedupeMode { dedupeMode ?? .ip }
 
     @Option(help: "table, csv, json, markdown, or html (the dashboard's overview as one file; needs --out).")
     var format: ReportOutputFormat = .table
@@ -60,6 +62,12 @@ struct ReportCommand: AsyncParsableCommand {
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if format == .html && out == nil { throw ValidationError("--format html needs --out FILE") }
+        // The HTML file is the dashboard's overview, which has its own layout: these would be ignored.
+        let ignored = [("--by", grouping != nil), ("--top", top != nil), ("--dedupe", dedupeMode != nil), ("--verdict", verdict != nil)]
+            .filter(\.1).map(\.0)
+        if format == .html && !ignored.isEmpty {
+            throw ValidationError("--format html writes the dashboard's overview, which \(ignored.joined(separator: ", ")) do not change; leave them out")
+        }
     }
 
     func run() async throws {

@@ -35,8 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// Whether `host` is `localhost`, `::1` or an address in 127.0.0.0/8 (not a name that starts like one).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        GraphOptions.isLoopbackHTTP("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host))
     }
 
     /// Reads the token without ever printing it.

@@ -31,6 +31,10 @@ struct StoreOptions: ParsableArguments {
                 if let problem = PostgresStore.problem(with: location) { throw ExScopeFailure.badInput(problem) }
                 return try await PostgresStore.connect(url: location)
             }
+            // Any other URL would otherwise become a SQLite file named after it (./mysql:/…).
+            if let scheme = location.range(of: "://").map({ location[..<$0.lowerBound] }), !scheme.contains("/") {
+                throw ExScopeFailure.badInput("--store \(location): '\(scheme)://' is not a store; give a SQLite file path or a postgres:// URL")
+            }
             if !creating, !FileManager.default.fileExists(atPath: location) {
                 throw ExScopeFailure.badInput("no store at \(location); exscope scan --store and exscope import make one")
             }

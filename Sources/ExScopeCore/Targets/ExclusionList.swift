@@ -61,7 +61,7 @@ public struct ExclusionList: Sendable {
             if line.isEmpty { continue }
             let spec: TargetSpec
             do {
-                spec = try TargetSpec(parsing: line)
+                spec = try TargetSpec(parsing: line, sweepable: false)
             } catch {
                 throw TargetError("\(source):\(number + 1): \((error as? TargetError)?.reason ?? "\(error)")")
             }

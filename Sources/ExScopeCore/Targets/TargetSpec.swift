@@ -14,8 +14,10 @@ public enum TargetSpec: Sendable, Hashable, CustomStringConvertible {
     /// Accepted: `192.0.2.7`, `192.0.2.0/24`, `192.0.2.10-192.0.2.20`, `2001:db8::1`,
     /// `2001:db8::/120`, `mail.example.com`, `mail.example.com:8443`, `192.0.2.7:443`,
     /// `[2001:db8::1]:443`.
+    /// - Parameter sweepable: whether the block is to be scanned, so an IPv6 block may hold at most
+    ///   ``maximumIPv6BlockSize`` addresses; false for exclusions, where any prefix (an opt-out's /32) is fine.
     /// - Throws: ``TargetError`` naming what is wrong.
-    public init(parsing raw: some StringProtocol) throws {
+    public init(parsing raw: some StringProtocol, sweepable: Bool = true) throws {
         let text = raw.trimmingASCIIWhitespace()
         guard !text.isEmpty else { throw TargetError("empty target") }
         guard text.count <= 300 else { throw TargetError("target is longer than 300 characters") }
@@ -42,7 +44,7 @@ public enum TargetSpec: Sendable, Hashable, CustomStringConvertible {
             guard let block = AddressBlock(cidr: text) else {
                 throw TargetError("'\(shown)' is not a CIDR block (address/prefix with the host bits zero, e.g. 192.0.2.0/24)")
             }
-            if !block.first.isIPv4 && block.count > Self.maximumIPv6BlockSize {
+            if sweepable && !block.first.isIPv4 && block.count > Self.maximumIPv6BlockSize {
                 throw TargetError("'\(shown)' holds more than \(Self.maximumIPv6BlockSize) IPv6 addresses; IPv6 space cannot be swept, list the hosts instead")
             }
             self = .addresses(block, port: nil)
@@ -54,8 +56,10 @@ public enum TargetSpec: Sendable, Hashable, CustomStringConvertible {
                 throw TargetError("'\(shown)' is not an address range (first-last of one family, e.g. 192.0.2.10-192.0.2.20)")
             }
             guard low <= high else { throw TargetError("range '\(shown)' ends before it starts") }
-            let count = high.value - low.value + 1
-            if !low.isIPv4 && count > Self.maximumIPv6BlockSize {
+            // The whole IPv6 space has one more address than UInt128 holds: UInt128.max stands for it, as in AddressBlock(cidr:).
+            let span = high.value - low.value
+            let count = span == UInt128.max ? span : span + 1
+            if sweepable && !low.isIPv4 && count > Self.maximumIPv6BlockSize {
                 throw TargetError("'\(shown)' holds more than \(Self.maximumIPv6BlockSize) IPv6 addresses")
             }
             self = .addresses(AddressBlock(first: low, count: count), port: nil)
