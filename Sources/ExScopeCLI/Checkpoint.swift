@@ -81,7 +81,9 @@ struct ChainedTargets: Sequence, @unchecked Sendable {
     func makeIterator() -> Iterator {
         var iterator = Iterator(first: first?.makeIterator(), second: second?.makeIterator(), stop: stop, replay: replay[...])
         // Walking the permutation is cheap (a multiplication per step), so skipping needs no index.
-        for _ in 0..<skip where iterator.nextInOrder() != nil {}
+        // A checkpoint's position past the end (a damaged or foreign file) stops at the end.
+        var skipped: UInt64 = 0
+        while skipped < skip, iterator.nextInOrder() != nil { skipped += 1 }
         return iterator
     }
 

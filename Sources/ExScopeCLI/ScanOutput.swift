@@ -167,6 +167,12 @@ final class ResultSink {
                 throw ExScopeFailure.badInput("cannot write output file \(path)")
             }
             if let truncateTo {
+                // A checkpoint that counts more output than the file holds is not this file's: truncating
+                // "up" to it would pad the results with zeros.
+                let size = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
+                guard truncateTo <= size else {
+                    throw ExScopeFailure.badInput("--resume: the checkpoint counts \(truncateTo) bytes of results but \(path) has \(size); it is not this file's checkpoint")
+                }
                 // Drop whatever the killed run wrote after its last checkpoint (a partial line included).
                 do {
                     try handle.truncate(atOffset: truncateTo)

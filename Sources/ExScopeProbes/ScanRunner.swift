@@ -14,6 +14,9 @@ public struct ScanRunner: Sendable {
     /// New hosts per second; `nil` for no cap.
     public var rate: Double?
     public let prober: HostProber
+    /// Whether the caller wants no new target (Ctrl-C): checked while waiting for the next start under
+    /// `rate`, so a slow scan stops at once and the target waited for is not taken.
+    public var isStopping: @Sendable () -> Bool = { false }
 
     public init(prober: HostProber, concurrency: Int = 256, rate: Double? = nil) {
         self.prober = prober
@@ -52,8 +55,9 @@ public struct ScanRunner: Sendable {
         // `concurrency` are probing or waiting to be handled, so a slow writer holds memory flat.
         let (credits, creditor) = AsyncStream.makeStream(of: Void.self)
         defer { creditor.finish() }
-        let producer = Task { [concurrency, rate, prober] in
-            await Self.produce(targets, concurrency: concurrency, rate: rate, prober: prober, credits: credits, into: continuation)
+        let producer = Task { [concurrency, rate, prober, isStopping] in
+            await Self.produce(targets, concurrency: concurrency, rate: rate, prober: prober, isStopping: isStopping,
+                               credits: credits, into: continuation)
             continuation.finish()
         }
         var summary = Summary()
@@ -107,6 +111,7 @@ public struct ScanRunner: Sendable {
     }
 
     private static func produce<Targets: Sequence>(_ targets: Targets, concurrency: Int, rate: Double?, prober: HostProber,
+                                                    isStopping: @escaping @Sendable () -> Bool,
                                                     credits: AsyncStream<Void>, into continuation: AsyncStream<Event>.Continuation) async
     where Targets.Element == ScanTarget {
         let clock = ContinuousClock()
@@ -138,14 +143,15 @@ public struct ScanRunner: Sendable {
                     available += 1
                 }
                 if available == 0 { break }
+                // Paced before it is taken: a stop while waiting leaves the target untaken (a resume starts with it).
+                if target.exclusion == nil, let interval {
+                    let now = clock.now
+                    guard await Self.wait(until: nextStart, clock: clock, unless: isStopping) else { break }
+                    nextStart = max(nextStart, now) + interval
+                }
                 available -= 1
                 continuation.yield(.taken(target))
                 if target.exclusion != nil { continue }
-                if let interval {
-                    let now = clock.now
-                    if nextStart > now { try? await Task.sleep(until: nextStart, clock: clock) }
-                    nextStart = max(nextStart, now) + interval
-                }
                 if !handoff.give(target) && workers < concurrency {
                     workers += 1
                     group.addTask {
@@ -157,6 +163,15 @@ public struct ScanRunner: Sendable {
             // Targets already handed over are still scanned: they were reported as taken.
             handoff.finish()
         }
+    }
+
+    /// Sleeps until `deadline` in slices of at most 100 ms; false as soon as `stopping` says so or the task is cancelled.
+    private static func wait(until deadline: ContinuousClock.Instant, clock: ContinuousClock, unless stopping: () -> Bool) async -> Bool {
+        while clock.now < deadline {
+            if stopping() || Task.isCancelled { return false }
+            try? await Task.sleep(until: min(deadline, clock.now + .milliseconds(100)), clock: clock)
+        }
+        return !stopping()
     }
 
     /// Targets from the producer to idle workers, in order.

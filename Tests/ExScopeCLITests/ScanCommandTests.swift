@@ -116,6 +116,31 @@ import Testing
             let before = try Self.comparable(partial)
             #expect(before.count < 512)
             #expect(Set(before).isSubset(of: Set(try Self.comparable(whole))), "a result differs from an unhindered scan")
+
+            // A resume that would judge on another date is refused; so is a checkpoint that counts more output than
+            // the file has (it would pad the results with zeros). Both leave the file and checkpoint as they were.
+            let size = try FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int
+            let mixed = try ExScopeProcess.run(common + ["-o", partial, "--resume", "--as-of", "2020-01-01"])
+            #expect(mixed.status == 2)
+            #expect(mixed.stderr.contains("was written by a scan with other targets or options"), "\(mixed.stderr)")
+            let checkpoint = URL(fileURLWithPath: partial + ".checkpoint")
+            let saved = try Data(contentsOf: checkpoint)
+            var object = try #require(try JSONSerialization.jsonObject(with: saved) as? [String: Any])
+            object["outputBytes"] = 1 << 40
+            try JSONSerialization.data(withJSONObject: object).write(to: checkpoint)
+            let padded = try ExScopeProcess.run(common + ["-o", partial, "--resume"])
+            #expect(padded.status == 2)
+            #expect(padded.stderr.contains("it is not this file's checkpoint"), "\(padded.stderr)")
+            #expect(try FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int == size)
+            // A position past the end of the targets ends the scan after the in-flight ones instead of hanging.
+            object["outputBytes"] = 0
+            object["position"] = UInt64.max - 1
+            let beyond = partial + ".beyond.jsonl"
+            try FileManager.default.copyItem(atPath: partial, toPath: beyond)
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: beyond + ".checkpoint"))
+            let ended = try ExScopeProcess.run(common + ["-o", beyond, "--resume"])
+            #expect(ended.status == 0, "\(ended.stderr)")
+            try saved.write(to: checkpoint)
         }
     }
 
@@ -158,6 +183,38 @@ import Testing
             (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["status"] as? String
         }
         #expect(statuses == Array(repeating: "io-timeout", count: 8), "\(statuses)")
+    }
+
+    /// Under a slow --rate the scan waits between starts; Ctrl-C during that wait ends it at once, and the
+    /// target it waited for is left for --resume instead of being started after the Ctrl-C.
+    @Test func ctrlCDuringARateWaitStopsAtOnce() async throws {
+        let simulator = try FleetSimulator(configuration: .init(personas: Array(repeating: .onPrem(BuildNumber(15, 1, 2507, 55)), count: 3),
+                                                                baseAddress: "127.29.1.1"), catalog: try Catalog.bundled())
+        try await simulator.start()
+        defer { Task { try? await simulator.stop() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exscope-rate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("scan.jsonl").path
+        let process = Process()
+        process.executableURL = ExScopeProcess.productsDirectory.appendingPathComponent("exscope")
+        // One start every 50 s: the first host at once, the second not before the Ctrl-C.
+        process.arguments = ["scan", "127.29.1.1-127.29.1.3", "-p", "\(simulator.port)", "--no-store", "--quiet", "--rate", "0.02", "-o", output, "--seed", "3"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while simulator.requestLog.totalConnections == 0 && process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(1500))
+        let interrupted = ContinuousClock.now
+        kill(process.processIdentifier, SIGINT)
+        while process.isRunning && ContinuousClock.now - interrupted < .seconds(20) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "still waiting for its rate slot 20 s after Ctrl-C")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(ContinuousClock.now - interrupted < .seconds(5))
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        let checkpoint = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + ".checkpoint"))) as? [String: Any]
+        #expect(checkpoint?["position"] as? Int == 1, "\(String(describing: checkpoint))")
     }
 
     @Test func aFailureNoCommandNamesExitsThreeNotOne() throws {

@@ -34,6 +34,19 @@ import Testing
         #expect(inventory.servers.map(\.exSetupVersion) == ["15.2.1748.24", "15.1.2507.44"])
     }
 
+    /// A CSV row's only fact is its build: one that is not a build is a broken line (it used to pass as "unknown", exit 0).
+    @Test func aCSVBuildThatIsNotABuildNamesItsLine() throws {
+        do {
+            _ = try InventoryReader.read(Array("name,build\r\nEX01,15.2.1544.11\r\nEX02,garbage\r\n".utf8))
+            Issue.record("accepted a line without a build")
+        } catch {
+            #expect(error.code == .invalid)
+            #expect(error.reason.hasPrefix("CSV line 3: 'garbage' is not a build"), "\(error.reason)")
+        }
+        let inventory = try InventoryReader.read(Array("EX01,Version 15.2 (Build 1544.4)\r\n".utf8))
+        #expect(inventory.servers.map(\.exSetupVersion) == ["Version 15.2 (Build 1544.4)"])
+    }
+
     @Test func badInputIsRefusedWithAReason() {
         #expect(throws: InventoryError(code: .invalid, reason: "")) {
             try InventoryReader.read(Array(#"{"schema":"exscope.inventory/1","organization":{"guid":"not-a-guid"},"servers":[]}"#.utf8))

@@ -199,7 +199,7 @@ struct ScanCommand: AsyncParsableCommand {
         } catch {
             throw ExScopeFailure.runFailure("cannot set up TLS: \(error)")
         }
-        let runner = ScanRunner(prober: prober, concurrency: concurrency, rate: rate)
+        var runner = ScanRunner(prober: prober, concurrency: concurrency, rate: rate)
         let fingerprint = scanFingerprint()
         var checkpoint: Checkpoint?
         if resume, let output {
@@ -212,6 +212,7 @@ struct ScanCommand: AsyncParsableCommand {
         let sink = try ResultSink(path: output, format: format, failOn: failOn, allStatuses: allStatuses,
                                   truncateTo: checkpoint?.outputBytes)
         let stop = StopFlag()
+        runner.isStopping = { stop.isSet }
         let checkpointPath = output.flatMap { Self.isRegularOutput($0) ? Checkpoint.path(for: $0) : nil }
         let session = ScanSession(sink: sink, checkpointPath: checkpointPath,
                                   fingerprint: fingerprint, resumed: checkpoint, asOf: asOf, catalogDate: catalog.date)
@@ -294,6 +295,9 @@ struct ScanCommand: AsyncParsableCommand {
         let parts = [targets.joined(separator: " "), input ?? "", ports, excludeFiles.joined(separator: " "), String(seed),
                      shard ?? "", plainHTTP ? "plain" : "tls", identity ? "identity" : "", hybridHint ? "hybrid" : "",
                      thorough ? "thorough" : "", allStatuses ? "all" : "", format.rawValue]
+            // Verdicts judged on another date or with another catalog must not be mixed into one file.
+            // (Added only when given, so checkpoints written before these were part of it still resume.)
+            + [catalogOptions.asOf.map { "as-of \($0)" }, catalogOptions.catalog.map { "catalog \($0)" }].compactMap { $0 }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in parts.joined(separator: "\u{1F}").utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3

@@ -98,6 +98,12 @@ public enum InventoryReader {
             guard cells.count > max(nameColumn, buildColumn), !cells[nameColumn].isEmpty, !cells[buildColumn].isEmpty else {
                 throw InventoryError(code: .invalid, reason: "CSV line \(lineNumber): expected a server name and a build")
             }
+            // A CSV has nothing else to say about a server: a build that is not one is a broken line, not an unknown.
+            do {
+                _ = try VersionInput(parsing: cells[buildColumn])
+            } catch {
+                throw InventoryError(code: .invalid, reason: "CSV line \(lineNumber): '\(cells[buildColumn])' is not a build (\(error.reason))")
+            }
             servers.append(InventoryServer(name: cells[nameColumn], exSetupVersion: cells[buildColumn]))
         }
         guard !servers.isEmpty else { throw InventoryError(code: .unknownFormat, reason: "neither JSON nor a CSV with server names and builds") }
