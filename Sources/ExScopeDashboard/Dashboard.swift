@@ -47,7 +47,8 @@ public struct Dashboard: Sendable {
 
     /// The router with every page, API endpoint and middleware: what tests drive with `.router`.
     public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD answers as GET without the body, as HTTP asks (link checkers and monitors use it).
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorPageMiddleware(views: views))
         if configuration.token == nil { router.add(middleware: LoopbackHostMiddleware()) }

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// Without a token, only requests addressed to a loopback name are served (DNS rebinding), and every
-/// answer, the API's errors included, carries the security headers.
+/// Without a token, only requests addressed to a loopback name are served (DNS rebinding); every
+/// answer, the API's errors included, carries the security headers; HEAD works; an oversized login is 413.
 @Suite struct LoopbackHostTests {
     @Test(arguments: ["127.0.0.1", "127.0.0.1:8080", "127.45.0.9:1", "localhost", "LOCALHOST:8080", "[::1]", "[::1]:8080"])
     func loopbackNamesAreServed(_ authority: String) {
@@ -28,6 +28,27 @@ import Testing
             try await client.execute(uri: "/api/hosts?limit=0", method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+        }
+    }
+
+    @Test func headIsAnsweredAsGetWithoutABody() async throws {
+        try await RouteTests.app().test(.router) { client in
+            for uri in ["/", "/api/scans", "/static/app.css"] {
+                try await client.execute(uri: uri, method: .head) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.body.readableBytes == 0)
+                    #expect(response.headers[.contentSecurityPolicy] != nil)
+                }
+            }
+        }
+    }
+
+    @Test func anOversizedLoginFormIs413() async throws {
+        try await RouteTests.app(token: AccessToken("0123456789abcdef-token")).test(.router) { client in
+            try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: "token=" + String(repeating: "a", count: 8192))) { response in
+                #expect(response.status == .contentTooLarge)
             }
         }
     }

@@ -15,7 +15,12 @@ extension Dashboard {
         }
         router.post("/login") { request, _ in
             guard let token = configuration.token else { return Response(status: .seeOther, headers: [.location: "/"]) }
-            var body = try await request.body.collect(upTo: 4096)
+            var body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 4096)
+            } catch is NIOTooManyBytesError {
+                throw HTTPError(.contentTooLarge, message: "the login form is larger than 4 KB")
+            }
             let form = body.readString(length: body.readableBytes) ?? ""
             let submitted = Self.formValue("token", in: form) ?? ""
             guard token.matches(submitted.trimmingWhitespace()) else {
