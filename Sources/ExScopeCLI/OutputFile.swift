@@ -10,11 +10,13 @@ enum OutputFile {
             Terminal.output(text)
             return
         }
-        var info = stat()
-        let exists = lstat(path, &info) == 0
-        if exists && info.st_mode & S_IFMT == S_IFDIR { throw ExScopeFailure.badInput("cannot write \(path): it is a directory") }
-        // A report written over a store (`--out` naming the --store file) would destroy every scan in it.
-        if exists, let handle = FileHandle(forReadingAtPath: path) {
+        var link = stat(), target = stat()
+        let exists = lstat(path, &link) == 0
+        let targetKind = stat(path, &target) == 0 ? target.st_mode & S_IFMT : nil
+        if targetKind == S_IFDIR { throw ExScopeFailure.badInput("cannot write \(path): it is a directory") }
+        // A report written over a store (`--out` naming the --store file, or a link to it) would destroy every
+        // scan in it. Only a regular file is looked into: opening a pipe to read would wait for a writer.
+        if targetKind == S_IFREG, let handle = FileHandle(forReadingAtPath: path) {
             let start = (try? handle.read(upToCount: 16)) ?? nil
             try? handle.close()
             if start == Data("SQLite format 3\0".utf8) {
@@ -22,7 +24,7 @@ enum OutputFile {
             }
         }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: exists && info.st_mode & S_IFMT != S_IFREG ? [] : .atomic)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: exists && link.st_mode & S_IFMT != S_IFREG ? [] : .atomic)
         } catch {
             throw ExScopeFailure.runFailure("cannot write \(path): \(CatalogOptions.describe(error))")
         }

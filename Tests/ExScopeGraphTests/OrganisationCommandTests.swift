@@ -340,6 +340,16 @@ struct Run {
         let full = try Run.exscope(["assess"] + inventory + ["--out", "/dev/full"])
         #expect(full.status == 3, "\(full.stderr)")
         #expect(full.stderr.contains("cannot write /dev/full: no space left on device"), "\(full.stderr)")
+        // A link to a SQLite database (a store) is refused like the database itself; the file is left as it was.
+        let database = folder.appendingPathComponent("store.sqlite").path
+        let header = Data("SQLite format 3\0".utf8) + Data(repeating: 7, count: 100)
+        FileManager.default.createFile(atPath: database, contents: header)
+        let toStore = folder.appendingPathComponent("to-store.md").path
+        try FileManager.default.createSymbolicLink(atPath: toStore, withDestinationPath: database)
+        let refused = try Run.exscope(["assess"] + inventory + ["--out", toStore])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("it is a SQLite database (a store?)"), "\(refused.stderr)")
+        #expect(FileManager.default.contents(atPath: database) == header)
         let directory = try Run.exscope(["assess"] + inventory + ["--out", folder.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("it is a directory"), "\(directory.stderr)")

@@ -74,7 +74,8 @@ struct NotifyCommand: AsyncParsableCommand {
         }
         do {
             let uncontacted = try writeNotices(groups: groups, book: book, vulnerability: vulnerability, into: staging)
-            if exists { try FileManager.default.removeItem(atPath: out) }
+            // rmdir, not a recursive removal: should anything have appeared in --out meanwhile, it stays.
+            if exists && rmdir(out) != 0 { throw ExScopeFailure.runFailure("cannot replace the empty folder \(out): \(String(cString: strerror(errno))); no notice was written") }
             try FileManager.default.moveItem(atPath: staging, toPath: out)
             var summary = "wrote \(groups.count) files for \(hosts.count) hosts with \(finding) vulnerable to \(out)"
             if contacts != nil { summary += "; \(uncontacted) owners have no contact (no-contact.txt)" }
