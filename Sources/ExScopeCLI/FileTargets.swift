@@ -10,6 +10,7 @@ final class FileTargets: Sequence {
     private let ports: [Int]
     private let exclusions: ExclusionList
     private(set) var error: String?
+    private var readAny = false
     static let maximumLineLength = 4096
 
     init(path: String, ports: [Int], exclusions: ExclusionList) throws {
@@ -97,6 +98,9 @@ final class FileTargets: Sequence {
         guard length >= 0, let buffer else { return nil }
         var bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length)[...]
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes = bytes.dropLast() }
+        // A UTF-8 byte order mark (Windows editors write one) before the first line is not part of it.
+        if !readAny, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        readAny = true
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -62,6 +62,10 @@ import Testing
         let result = try ExScopeProcess.run(["build", "-", "--format", "json"], stdin: "# inventory\n15.2.1748.24\n\n15.1.2507.6\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try result.jsonLines().map { $0["cu"] as? String } == ["CU15", "CU23"])
+        // A list saved by a Windows editor starts with a byte order mark: not part of the first version.
+        let marked = try ExScopeProcess.run(["build", "-", "--format", "json"], stdin: "\u{FEFF}15.2.1748.24\r\n")
+        #expect(marked.status == 0, "\(marked.stderr)")
+        #expect(try marked.jsonLines().map { $0["cu"] as? String } == ["CU15"])
     }
 
     @Test func asOfChangesTheSupportStatus() throws {

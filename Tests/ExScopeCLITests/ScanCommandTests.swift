@@ -57,6 +57,7 @@ import Testing
         (["scan", "127.0.0.1", "--max-body-bytes", "9223372036854775807"], "at most 256 MiB"),
         (["scan", "127.0.0.1", "--fail-on", "CVE-2025-5378", "--no-store"], "unknown finding 'CVE-2025-5378'"),
         (["scan", "-i", "/", "--contact", "me@example.org", "--no-store"], "cannot read target file /: it is a directory"),
+        (["scan", "127.0.0.1", "--exclude-file", "/", "--no-store"], "cannot read exclude file /: it is a directory"),
     ])
     func badTargetsAreRejectedBeforeAnyTraffic(_ arguments: [String], _ fragment: String) throws {
         let result = try ExScopeProcess.run(arguments)
@@ -66,6 +67,14 @@ import Testing
     }
 
     /// Results are never written over the file the targets or the opt-outs come from.
+    /// A target list saved by a Windows editor (byte order mark, CR LF) reads like any other.
+    @Test func aTargetFileWithAByteOrderMarkIsRead() throws {
+        let result = try ExScopeProcess.run(["scan", "-i", "-", "-p", "1", "--contact", "me@example.org", "--no-store", "--quiet", "--all-statuses"],
+                                            stdin: "\u{FEFF}127.0.0.1\r\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try result.jsonLines().map { $0["ip"] as? String } == ["127.0.0.1"])
+    }
+
     @Test func theOutputCannotBeTheTargetOrExclusionFile() throws {
         let targets = try temporaryFile("targets.txt", contents: "127.0.0.1\n")
         defer { try? FileManager.default.removeItem(at: targets) }

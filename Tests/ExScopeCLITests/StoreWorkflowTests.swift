@@ -53,7 +53,7 @@ import Testing
         let empty = fixture.folder.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         // Contacts saved on Windows (CR LF) read line by line: a leading comment no longer swallows the file.
-        let windows = try fixture.write("contacts-crlf.csv", "# owner,address\r\nDE,cert@example.de\r\nUS,cert@example.us\r\n")
+        let windows = try fixture.write("contacts-crlf.csv", "\u{FEFF}DE,cert@example.de\r\n# owner,address\r\nUS,cert@example.us\r\n")
         let filled = try ExScopeProcess.run(["notify", "--by", "country", "--out", empty.path, "--contacts", windows.path, "--store", fixture.store])
         #expect(filled.status == 0, "\(filled.stderr)")
         #expect(try String(contentsOf: empty.appendingPathComponent("no-contact.txt"), encoding: .utf8) == "AT\n")

@@ -42,7 +42,8 @@ struct BuildCommand: AsyncParsableCommand {
         if inputs == ["-"] {
             inputs = []
             while let line = readLine() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                // A UTF-8 byte order mark before the first line is not part of it.
+                let trimmed = (inputs.isEmpty && line.hasPrefix("\u{FEFF}") ? String(line.dropFirst()) : line).trimmingCharacters(in: .whitespaces)
                 if !trimmed.isEmpty && !trimmed.hasPrefix("#") { inputs.append(trimmed) }
             }
         }

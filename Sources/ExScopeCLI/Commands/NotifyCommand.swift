@@ -146,12 +146,14 @@ struct ContactBook {
     init() {}
 
     init(path: String) throws {
-        let text: String
+        var text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ExScopeFailure.badInput("cannot read contacts \(path): \(CatalogOptions.describe(error))")
         }
+        // A byte order mark (Windows editors write one) is not part of the first owner.
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }

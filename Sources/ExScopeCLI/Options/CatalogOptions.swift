@@ -56,6 +56,12 @@ struct CatalogOptions: ParsableArguments {
 
     static func describe(_ error: any Error) -> String {
         let nsError = error as NSError
+        // Foundation reports reading a folder as an unknown read error; say what it is.
+        var isDirectory: ObjCBool = false
+        if let path = nsError.userInfo[NSFilePathErrorKey] as? String, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+           isDirectory.boolValue {
+            return "it is a directory"
+        }
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
            let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
             return String(cString: strerror(code.rawValue))
