@@ -10,10 +10,16 @@ enum OutputFile {
             Terminal.output(text)
             return
         }
+        guard !path.isEmpty else { throw ExScopeFailure.badInput("the output file name is empty") }
         var link = stat(), target = stat()
         let exists = lstat(path, &link) == 0
         let targetKind = stat(path, &target) == 0 ? target.st_mode & S_IFMT : nil
         if targetKind == S_IFDIR { throw ExScopeFailure.badInput("cannot write \(path): it is a directory") }
+        let folder = (path as NSString).deletingLastPathComponent
+        var folderInfo = stat()
+        if !folder.isEmpty, stat(folder, &folderInfo) != 0 || folderInfo.st_mode & S_IFMT != S_IFDIR {
+            throw ExScopeFailure.badInput("cannot write \(path): there is no folder \(folder)")
+        }
         // A report written over a store (`--out` naming the --store file, or a link to it) would destroy every
         // scan in it. Only a regular file is looked into: opening a pipe to read would wait for a writer.
         if targetKind == S_IFREG, let handle = FileHandle(forReadingAtPath: path) {

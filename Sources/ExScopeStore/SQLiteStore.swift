@@ -114,6 +114,10 @@ public final class SQLiteStore: ResultStore {
         if error.resultCode == .SQLITE_NOTADB {
             return StoreError("\(name) is not a SQLite database; --store takes an ExScope store or a postgres:// URL", isBadInput: true)
         }
+        // A damaged file (cut short by a full disk or a copy) is the input's fault, as a foreign file is.
+        if error.resultCode == .SQLITE_CORRUPT {
+            return StoreError("\(name) is a damaged SQLite database (\(error.message ?? "malformed")); restore it from a copy", isBadInput: true)
+        }
         return StoreError("cannot open store \(name): \(error.message ?? "\(error)")")
     }
 

@@ -76,7 +76,8 @@ public final class PostgresStore: ResultStore {
     }
 
     private static func address(_ url: String) -> (components: URLComponents, host: String)? {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+              (1...65_535).contains(components.port ?? 5432) else { return nil }
         return (components, host)
     }
 

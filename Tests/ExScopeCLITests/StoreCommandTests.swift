@@ -145,7 +145,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "mysql:"))
     }
 
-    /// A command that only reads does not turn an empty file into a store, and no report is written over a store.
+    /// A command that only reads does not turn an empty file into a store, and no report is written over a store;
+    /// a damaged store, a report into a missing folder and an impossible port are bad input (exit 2), not failures.
     @Test func anEmptyFileIsNotAStoreAndAStoreIsNotAReportFile() throws {
         let scan = try SyntheticScan()
         defer { scan.remove() }
@@ -162,6 +163,19 @@ import Testing
         #expect(over.stderr.contains("it is a SQLite database (a store?)"), "\(over.stderr)")
         let scans = try ExScopeProcess.run(["scans", "--format", "json", "--store", scan.store]).jsonLines()
         #expect(scans.first?["results"] as? Int == 29_098)
+
+        // Bad input all, exit 2: a store cut short, a report into a folder that is not there, a port out of range.
+        let damaged = scan.folder.appendingPathComponent("damaged.sqlite").path
+        FileManager.default.createFile(atPath: damaged, contents: try Data(contentsOf: URL(fileURLWithPath: scan.store)).prefix(200_000))
+        let cut = try ExScopeProcess.run(["scans", "--store", damaged])
+        #expect(cut.status == 2)
+        #expect(cut.stderr.contains("is a damaged SQLite database"), "\(cut.stderr)")
+        let nowhere = try ExScopeProcess.run(["report", "--store", scan.store, "--out", scan.folder.appendingPathComponent("no/such/report.md").path])
+        #expect(nowhere.status == 2)
+        #expect(nowhere.stderr.contains("there is no folder"), "\(nowhere.stderr)")
+        let port = try ExScopeProcess.run(["scans", "--store", "postgres://exscope@127.0.0.1:99999/exscope"])
+        #expect(port.status == 2)
+        #expect(port.stderr.contains("is not a postgres://user@host:port/database URL"), "\(port.stderr)")
     }
 
     /// Spreadsheets run a cell that starts with = + - @, a tab or a carriage return: such cells get a leading quote.
