@@ -145,6 +145,32 @@ extension ResultStore {
     }
 
     /// Counts hosts of one scan, grouped as asked.
+    /// The dates of the catalogs the stored verdicts of a scan were judged with, oldest first.
+    func catalogDates(scanID: Int64) async throws -> [String] {
+        // The scan's verdict sets one index seek each (observation_verdict_set), not by reading every result.
+        try await rows(SQLQuery("""
+            WITH RECURSIVE used (id) AS (
+                SELECT MIN(verdict_set_id) FROM observation_verdict WHERE scan_id = ?
+                UNION ALL
+                SELECT (SELECT MIN(verdict_set_id) FROM observation_verdict WHERE scan_id = ? AND verdict_set_id > used.id)
+                FROM used WHERE used.id IS NOT NULL
+            )
+            SELECT DISTINCT s.catalog_date FROM verdict_set s JOIN used ON used.id = s.id WHERE s.catalog_date IS NOT NULL ORDER BY 1
+            """, [.int(scanID), .int(scanID)])).compactMap { $0.text(0) }
+    }
+
+    /// The scans whose stored verdicts were judged with a catalog of another date than `catalogDate`
+    /// (after `exscope reassess --catalog`, say), each with the dates used.
+    public func scansJudged(otherThan catalogDate: String) async throws -> [(scan: String, dates: [String])] {
+        var judged: [(scan: String, dates: [String])] = []
+        for row in try await rows(SQLQuery("SELECT id, name FROM scan ORDER BY id")) {
+            guard let id = row.int(0), let name = row.text(1) else { continue }
+            let dates = try await catalogDates(scanID: Int64(id))
+            if dates.contains(where: { $0 != catalogDate }) { judged.append((name, dates)) }
+        }
+        return judged
+    }
+
     public func report(_ request: ReportRequest) async throws -> Report {
         let scan = try await resolveScan(request.scan)
         let hostKey = request.dedupe == .ip ? "COALESCE(o.ip, o.hostname)" : "o.server_key"
@@ -197,16 +223,7 @@ extension ResultStore {
             otherGroups = rest.count
             groups = Array(groups[..<top])
         }
-        // The scan's verdict sets one index seek each (observation_verdict_set), not by reading every result.
-        let dates = try await rows(SQLQuery("""
-            WITH RECURSIVE used (id) AS (
-                SELECT MIN(verdict_set_id) FROM observation_verdict WHERE scan_id = ?
-                UNION ALL
-                SELECT (SELECT MIN(verdict_set_id) FROM observation_verdict WHERE scan_id = ? AND verdict_set_id > used.id)
-                FROM used WHERE used.id IS NOT NULL
-            )
-            SELECT DISTINCT s.catalog_date FROM verdict_set s JOIN used ON used.id = s.id WHERE s.catalog_date IS NOT NULL ORDER BY 1
-            """, [.int(scan.id), .int(scan.id)])).compactMap { $0.text(0) }
+        let dates = try await catalogDates(scanID: scan.id)
         return Report(scan: scan.name, scanStartedAt: scan.startedAt, by: request.by, dedupe: request.dedupe,
                       minConfidence: request.minConfidence, finding: request.filter?.finding,
                       status: request.filter?.status ?? (request.by == .finding ? request.status ?? .vulnerable : nil),

@@ -107,6 +107,7 @@ import Testing
         let catalogText = try String(contentsOf: repositoryRoot.appendingPathComponent("Catalog/exchange-catalog.json"), encoding: .utf8)
         let changed = catalogText.replacingOccurrences(of: "{\"line\": \"CU14\", \"fixedIn\": \"15.2.1544.25\", \"update\": \"Apr25HU\"}",
                                                        with: "{\"line\": \"CU14\", \"fixedIn\": \"15.2.1544.11\", \"update\": \"Apr24HU\"}")
+            .replacingOccurrences(of: "\"catalogDate\": \"2026-08-20\"", with: "\"catalogDate\": \"2026-09-01\"")
         let catalogFile = try fixture.write("catalog.json", changed)
         let before = try ExScopeProcess.run(["report", "--scan", "week-2", "--by", "build", "--verdict", "vulnerable", "--format", "json",
                                              "--store", fixture.store]).jsonLines().first
@@ -120,6 +121,15 @@ import Testing
         #expect(beforeRows.contains { $0["key"] as? String == "15.2.1544.11" })
         #expect(!afterRows.contains { $0["key"] as? String == "15.2.1544.11" })
         #expect((after?["total"] as? Int ?? 0) < (before?["total"] as? Int ?? 0))
+
+        // The HTML overview judges with the catalog it is given: without the newer one it says that its counts may differ.
+        let html = fixture.folder.appendingPathComponent("overview.html").path
+        let builtIn = try ExScopeProcess.run(["report", "--format", "html", "--out", html, "--store", fixture.store])
+        #expect(builtIn.status == 0, "\(builtIn.stderr)")
+        #expect(builtIn.stderr.contains("judged with catalog 2026-09-01 (exscope reassess); these pages judge with catalog 2026-08-20"), "\(builtIn.stderr)")
+        let matching = try ExScopeProcess.run(["report", "--format", "html", "--out", html, "--catalog", catalogFile.path, "--store", fixture.store])
+        #expect(matching.status == 0, "\(matching.stderr)")
+        #expect(!matching.stderr.contains("warning"), "\(matching.stderr)")
     }
 
     /// A compressed scan is named as such instead of failing as bad JSON; a byte order mark does not spoil line 1.

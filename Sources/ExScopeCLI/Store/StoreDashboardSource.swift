@@ -66,9 +66,18 @@ final class StoreDashboardSource: DashboardDataSource {
     var version: Int { state.withLock { $0.version } }
     var index: InMemoryDataSource { loaded.index }
 
+    /// Warns on standard error when stored verdicts were judged with a catalog of another date (after
+    /// `reassess --catalog`): these pages judge every result again with `catalog`, while `exscope report`
+    /// counts the stored verdicts, so the two would disagree without saying why.
     /// - Parameter checkInterval: how often at most ``dataVersion()`` reads the store's revision.
     static func load(_ store: any ResultStore, catalog: Catalog, asOf: CalendarDate, assessment: OrganisationAssessment?,
                      checkInterval: Duration = .seconds(1)) async throws -> StoreDashboardSource {
+        let other = try await storeOperation { try await store.scansJudged(otherThan: catalog.date.description) }
+        if let first = other.first {
+            Terminal.error("warning: \(other.count == 1 ? "scan '\(first.scan)' was" : "\(other.count) scans (such as '\(first.scan)') were") judged "
+                           + "with catalog \(first.dates.joined(separator: ", ")) (exscope reassess); these pages judge with catalog \(catalog.date), "
+                           + "so counts may differ from exscope report: pass that catalog with --catalog")
+        }
         let loaded = try await load(store, catalog: catalog, asOf: asOf, assessment: assessment, previous: nil)
         return StoreDashboardSource(loaded, store: store, catalog: catalog, asOf: asOf, assessmentFile: assessment, checkInterval: checkInterval)
     }
