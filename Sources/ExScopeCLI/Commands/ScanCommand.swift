@@ -352,8 +352,8 @@ struct ScanCommand: AsyncParsableCommand {
     static func isLoopback(_ spec: TargetSpec) -> Bool {
         switch spec {
         case .addresses(let block, _):
-            let loopback4 = AddressBlock(cidr: "127.0.0.0/8"), loopback6 = AddressBlock(cidr: "::1/128")
-            return loopback4?.contains(block) == true || loopback6?.contains(block) == true
+            // 127.0.0.0/8 is one run and ::1 one address: the block is inside when both its ends are.
+            return block.first.isLoopback && block.last.isLoopback
         case .hostname(let name, _):
             return name == "localhost"
         }

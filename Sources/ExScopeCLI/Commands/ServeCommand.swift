@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExScopeCore
 import ExScopeDashboard
 import ExScopeStore
 import Foundation
@@ -37,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Whether `host` is `localhost`, `::1` or an address in 127.0.0.0/8 (not a name that starts like one).
     static func isLoopback(_ host: String) -> Bool {
-        GraphOptions.isLoopbackHTTP("http://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host))
+        IPAddress.isLoopbackHost(host)
     }
 
     /// Reads the token without ever printing it.

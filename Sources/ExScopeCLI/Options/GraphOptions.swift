@@ -64,11 +64,8 @@ struct GraphOptions: ParsableArguments {
     /// Whether `text` is a plain-http URL whose host is a loopback address (127.0.0.0/8, ::1) or `localhost`
     /// and nothing else (not `127.example.org`, not `localhost.example.org`).
     static func isLoopbackHTTP(_ text: String) -> Bool {
-        guard let url = URL(string: text), url.scheme?.lowercased() == "http", var host = url.host?.lowercased() else { return false }
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host == "::1" { return true }
-        var address = in_addr()
-        return inet_pton(AF_INET, host, &address) == 1 && UInt32(bigEndian: address.s_addr) >> 24 == 127
+        guard let url = URL(string: text), url.scheme?.lowercased() == "http", let host = url.host else { return false }
+        return IPAddress.isLoopbackHost(host)
     }
 
     /// Whether any way to sign in was given.

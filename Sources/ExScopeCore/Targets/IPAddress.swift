@@ -20,6 +20,22 @@ public enum IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
         return false
     }
 
+    /// Whether this is a loopback address: 127.0.0.0/8 or ::1.
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let value): value >> 24 == 127
+        case .v6(let value): value == 1
+        }
+    }
+
+    /// Whether `host` (an address, `[v6]`, or a name) names this machine's loopback: `localhost`, an
+    /// address in 127.0.0.0/8, or ::1. A name that only starts like one (`127.example.org`) does not.
+    public static func isLoopbackHost(_ host: some StringProtocol) -> Bool {
+        var text = Substring(host)
+        if text.hasPrefix("["), text.hasSuffix("]") { text = text.dropFirst().dropLast() }
+        return text.lowercased() == "localhost" || IPAddress(text)?.isLoopback == true
+    }
+
     /// Address bits: 32 for IPv4, 128 for IPv6.
     public var bitWidth: Int { isIPv4 ? 32 : 128 }
 

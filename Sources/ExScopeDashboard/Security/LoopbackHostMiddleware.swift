@@ -1,11 +1,6 @@
+import ExScopeCore
 import Hummingbird
 import HTTPTypes
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Without a token the dashboard answers only requests addressed to a loopback name: `localhost`, an
 /// address in 127.0.0.0/8, or `[::1]`, with any port. A web page on another site could otherwise point
@@ -22,14 +17,11 @@ struct LoopbackHostMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Whether `authority` (`host`, `host:port`, `[v6]:port`) names loopback.
     static func isLoopback(authority: String) -> Bool {
-        var host = Substring(authority.lowercased())
-        if host.hasPrefix("[") {
-            guard let end = host.firstIndex(of: "]") else { return false }
-            return host[host.index(after: host.startIndex)..<end] == "::1"
+        // The port goes: after the bracket for IPv6, after the last colon otherwise.
+        if authority.hasPrefix("[") {
+            guard let end = authority.firstIndex(of: "]") else { return false }
+            return IPAddress.isLoopbackHost(authority[...end])
         }
-        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
-        if host == "localhost" { return true }
-        var address = in_addr()
-        return inet_pton(AF_INET, String(host), &address) == 1 && UInt32(bigEndian: address.s_addr) >> 24 == 127
+        return IPAddress.isLoopbackHost(authority.prefix { $0 != ":" })
     }
 }
