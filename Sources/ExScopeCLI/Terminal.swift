@@ -1,3 +1,4 @@
+import ExScopeCore
 import Foundation
 import Synchronization
 
@@ -33,15 +34,7 @@ enum Terminal {
     /// `text` with every control character but newline and tab replaced by `?`. What ExScope prints
     /// carries names from servers, directories and audit logs: an escape sequence or carriage return in
     /// one must not move the cursor, recolour the terminal or write over a line ExScope printed.
-    static func printable(_ text: String) -> String {
-        // Fast check on the bytes: C0 controls, DEL, and the lead byte of U+0080–U+00BF (C1 controls among them).
-        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { isHidden($0) ? "?" : $0 }))
-    }
-
-    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "\n" && scalar != "\t" && scalar.properties.generalCategory == .control
-    }
+    static func printable(_ text: String) -> String { text.showingControlCharacters(keeping: ["\n", "\t"]) }
 
     /// Why standard output refused a write (its `errno`), if it did; cleared by reading.
     static func takeOutputFailure() -> Int32? {

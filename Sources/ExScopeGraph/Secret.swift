@@ -1,3 +1,4 @@
+import ExScopeCore
 import Foundation
 
 /// A secret (client secret, access token, private key) that never prints itself.
@@ -43,7 +44,7 @@ public struct Redactor: Sendable {
         for secret in secrets { out = out.replacing(secret, with: "<redacted>") }
         out = Self.redactingJWTs(out)
         let oneLine = out.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let printable = String(String.UnicodeScalarView(oneLine.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        let printable = oneLine.showingControlCharacters()
         return printable.count > 400 ? String(printable.prefix(400)) + "…" : printable
     }
 

@@ -12,4 +12,10 @@ import Testing
     func otherHostsAreNot(_ host: String) {
         #expect(!IPAddress.isLoopbackHost(host))
     }
+
+    @Test func controlCharactersAreShownAsQuestionMarksExceptThoseKept() {
+        #expect("a\u{1B}[2Jb\u{9B}c\rd\u{7F}".showingControlCharacters() == "a?[2Jb?c?d?")
+        #expect("one\ttwo\nthree\r".showingControlCharacters(keeping: ["\n", "\t"]) == "one\ttwo\nthree?")
+        #expect("Zürich ©".showingControlCharacters() == "Zürich ©")
+    }
 }

@@ -119,11 +119,7 @@ public struct TargetError: Error, Hashable, CustomStringConvertible {
     public var description: String { reason }
 
     static func printable(_ text: some StringProtocol) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars.prefix(80) {
-            out.unicodeScalars.append(scalar.value >= 0x20 && scalar.value != 0x7F ? scalar : "?")
-        }
-        return out
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(80))).showingControlCharacters()
     }
 }
 
