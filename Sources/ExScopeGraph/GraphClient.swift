@@ -31,7 +31,6 @@ public final class GraphClient: Sendable {
     let http: HTTPClient
     let logger: Logger
     let limits: Limits
-    let redactor: Redactor
 
     /// - Parameters:
     ///   - credential: how to sign in.
@@ -46,10 +45,8 @@ public final class GraphClient: Sendable {
         self.http = http
         self.logger = logger
         self.limits = limits
-        let redactor = Redactor(credential.secrets)
-        self.redactor = redactor
         self.tokens = TokenProvider(credential: credential, environment: environment, http: http, logger: logger,
-                                    redactor: redactor, deviceCodePrompt: deviceCodePrompt)
+                                    deviceCodePrompt: deviceCodePrompt)
     }
 
     /// The client Graph and sign-in requests go through by default. It follows no redirect: a
@@ -60,9 +57,10 @@ public final class GraphClient: Sendable {
     /// Sends `request` and reads its whole answer, all within `timeout`: a server that sends its
     /// headers and then trickles the body is cut off too.
     /// - Throws: ``GraphError`` (transport) for a timeout or a connection failure, (malformed response)
-    ///   for an answer over `maximumBytes`; its message names neither the request nor any secret.
-    static func exchange(_ http: HTTPClient, _ request: HTTPClientRequest, timeout: TimeAmount, maximumBytes: Int,
-                         redactor: Redactor) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer) {
+    ///   for an answer over `maximumBytes`. Its message does not name the request and is not yet scrubbed:
+    ///   the caller's redactor cleans it (only then, not for every request).
+    static func exchange(_ http: HTTPClient, _ request: HTTPClientRequest, timeout: TimeAmount,
+                         maximumBytes: Int) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer) {
         let seconds = Double(timeout.nanoseconds) / 1e9
         do {
             return try await withThrowingTaskGroup(of: (status: Int, headers: HTTPHeaders, body: ByteBuffer)?.self) { group in
@@ -85,7 +83,7 @@ public final class GraphClient: Sendable {
         } catch is NIOTooManyBytesError {
             throw GraphError(.malformedResponse, "the answer is larger than \(maximumBytes >> 20) MB, more than ExScope reads")
         } catch {
-            throw GraphError(.transport, redactor.clean(String(describing: error)))
+            throw GraphError(.transport, String(describing: error))
         }
     }
 
@@ -181,10 +179,9 @@ public final class GraphClient: Sendable {
             let headers: HTTPHeaders
             let bytes: ByteBuffer
             do {
-                (status, headers, bytes) = try await Self.exchange(http, request, timeout: limits.requestTimeout, maximumBytes: limits.maximumBodyBytes,
-                                                                   redactor: await scrubber())
+                (status, headers, bytes) = try await Self.exchange(http, request, timeout: limits.requestTimeout, maximumBytes: limits.maximumBodyBytes)
             } catch let error as GraphError {
-                throw GraphError(error.code, "\(method) \(path): \(error.message)")
+                throw GraphError(error.code, "\(method) \(path): \(await scrub(error.message))")
             }
             logger.debug("graph request", metadata: ["method": "\(method)", "path": "\(path)", "status": "\(status)", "attempt": "\(attempt)"])
             if expect.contains(status) { return (status, bytes) }
@@ -233,12 +230,6 @@ public final class GraphClient: Sendable {
         return .milliseconds(Int64(min(seconds, 86_400) * 1000))
     }
 
-    /// The redactor for this run so far: the credential's secrets, and the tokens and client assertions made since.
-    func scrubber() async -> Redactor {
-        var redactor = self.redactor
-        for secret in await tokens.issued { redactor.add(secret) }
-        return redactor
-    }
-
-    func scrub(_ text: String) async -> String { await scrubber().clean(text) }
+    /// `text` cleaned of the credential's secrets and of every token and client assertion of this run.
+    func scrub(_ text: String) async -> String { await tokens.redactor.clean(text) }
 }

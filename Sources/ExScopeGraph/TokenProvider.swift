@@ -11,19 +11,19 @@ actor TokenProvider {
     private let environment: GraphEnvironment
     private let http: HTTPClient
     private let logger: Logger
-    private var redactor: Redactor
+    /// The credential's secrets, and every token issued and client assertion made during this run,
+    /// so error text can be scrubbed of them.
+    private(set) var redactor: Redactor
     private let deviceCodePrompt: @Sendable (String) -> Void
     private var cached: (token: Secret, expires: Date)?
-    /// Tokens issued and client assertions made during this run, so error text can be scrubbed of them.
-    private(set) var issued: [Secret] = []
 
-    init(credential: GraphCredential, environment: GraphEnvironment, http: HTTPClient, logger: Logger, redactor: Redactor,
+    init(credential: GraphCredential, environment: GraphEnvironment, http: HTTPClient, logger: Logger,
          deviceCodePrompt: @escaping @Sendable (String) -> Void) {
         self.credential = credential
         self.environment = environment
         self.http = http
         self.logger = logger
-        self.redactor = redactor
+        self.redactor = Redactor(credential.secrets)
         self.deviceCodePrompt = deviceCodePrompt
     }
 
@@ -51,7 +51,6 @@ actor TokenProvider {
             let url = tokenURL(tenant)
             let assertion = try ClientAssertion.make(clientId: clientId, tokenURL: url, certificateDER: der, privateKeyPEM: key,
                                                      now: Int64(Date().timeIntervalSince1970), jti: UUID().uuidString.lowercased())
-            issued.append(Secret(assertion))
             redactor.add(Secret(assertion))
             (token, lifetime) = try await requestToken(tenant: tenant, form: [
                 ("client_id", clientId), ("scope", environment.scope),
@@ -61,7 +60,7 @@ actor TokenProvider {
         case .deviceCode(let tenant, let clientId):
             (token, lifetime) = try await deviceCode(tenant: tenant, clientId: clientId)
         }
-        issued.append(token)
+        redactor.add(token)
         cached = (token, Date().addingTimeInterval(TimeInterval(max(60, lifetime))))
         return token
     }
@@ -85,9 +84,9 @@ actor TokenProvider {
         let status: Int
         let bytes: ByteBuffer
         do {
-            (status, _, bytes) = try await GraphClient.exchange(http, request, timeout: .seconds(30), maximumBytes: 1 << 20, redactor: redactor)
+            (status, _, bytes) = try await GraphClient.exchange(http, request, timeout: .seconds(30), maximumBytes: 1 << 20)
         } catch let error as GraphError {
-            throw GraphError(error.code, "the sign-in endpoint \(environment.loginEndpoint): \(error.message)")
+            throw GraphError(error.code, "the sign-in endpoint \(environment.loginEndpoint): \(redactor.clean(error.message))")
         }
         logger.debug("sign-in request", metadata: ["url": "\(url)", "status": "\(status)"])
         guard let decoded = try? JSONDecoder().decode(TokenResponse.self, from: bytes) else {
@@ -126,10 +125,10 @@ actor TokenProvider {
         request.body = .bytes(ByteBuffer(string: Self.formEncode([("client_id", clientId), ("scope", environment.scope)])))
         let start: DeviceCodeResponse
         do {
-            let (_, _, bytes) = try await GraphClient.exchange(http, request, timeout: .seconds(30), maximumBytes: 1 << 20, redactor: redactor)
+            let (_, _, bytes) = try await GraphClient.exchange(http, request, timeout: .seconds(30), maximumBytes: 1 << 20)
             start = try JSONDecoder().decode(DeviceCodeResponse.self, from: bytes)
         } catch let error as GraphError {
-            throw GraphError(error.code, "device-code sign-in could not start: \(error.message)")
+            throw GraphError(error.code, "device-code sign-in could not start: \(redactor.clean(error.message))")
         } catch {
             throw GraphError(.malformedResponse, "device-code sign-in could not start: the endpoint's answer is not its JSON")
         }
