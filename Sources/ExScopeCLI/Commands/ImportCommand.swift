@@ -39,11 +39,14 @@ struct ImportCommand: AsyncParsableCommand {
         let enricher = try geoOptions.enricher()
         // Every file is opened and its first record read before the store is opened: a wrong path, a
         // compressed file or a file without records is refused before a new, empty store is made.
-        var inputs: [(file: String, input: MappedFile)] = []
+        var inputs: [(file: String, input: MappedFile, first: (scan: String?, timestamp: String))] = []
         for file in files {
             let input = file == "-" ? try MappedFile(readingToEnd: STDIN_FILENO, name: "standard input") : try MappedFile(path: file)
-            _ = try Self.firstRecord(of: ImportFeed(input: input, file: file, enricher: enricher, store: nil), file: file)
-            inputs.append((file, input))
+            // No scan is made of nothing: it would become the latest scan, which reports show by default.
+            guard let first = try ImportFeed(input: input, file: file, enricher: enricher, store: nil).peek() else {
+                throw ExScopeFailure.badInput("\(file) has no records (exscope.scan/1 JSON Lines); nothing of it was imported")
+            }
+            inputs.append((file, input, first))
         }
         let store = try await storeOptions.open()
         var options: [String: String] = [:]
@@ -51,14 +54,13 @@ struct ImportCommand: AsyncParsableCommand {
             let parts = label.split(separator: "=", maxSplits: 1)
             options[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        for (file, input) in inputs {
+        for (file, input, first) in inputs {
             var feed = try ImportFeed(input: input, file: file, enricher: enricher, store: store)
             let reporter = ProgressReporter(total: nil, mode: (progress ?? Terminal.stderrIsTTY) ? .bar : .off)
             feed.onProgress = { rows, fraction, finished in
                 reporter.update(done: rows, unit: "results", fraction: fraction, detail: finished ? "all read; writing the store" : file, force: finished)
             }
             defer { reporter.finish() }  // when the import fails: before its error is written
-            let first = try Self.firstRecord(of: feed, file: file)
             let name = scanName ?? first.scan ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
             var fileOptions = options
             fileOptions["file"] = file
@@ -72,16 +74,6 @@ struct ImportCommand: AsyncParsableCommand {
                            + "(\(String(format: "%.2f", seconds)) s); \(enricher.sourceDescription)", prefix: false)
         }
         try await store.close()
-    }
-
-    /// The first record's scan name and timestamp.
-    /// - Throws: bad input when the file has no records or its first line is not one.
-    private static func firstRecord(of feed: ImportFeed, file: String) throws -> (scan: String?, timestamp: String) {
-        // No scan is made of nothing: it would become the latest scan, which reports show by default.
-        guard let first = try feed.peek() else {
-            throw ExScopeFailure.badInput("\(file) has no records (exscope.scan/1 JSON Lines); nothing of it was imported")
-        }
-        return first
     }
 }
 
