@@ -23,9 +23,7 @@ public struct ServicePrincipalCleaner: Sendable {
     /// Sends the PATCH for `plan` and reads back. Call only after the backup is written.
     /// - Throws: ``GraphError``; `.configuration` when a kept key cannot be re-sent.
     public func apply(_ plan: CleanupPlan) async throws -> Outcome {
-        guard plan.unsendable.isEmpty else {
-            throw GraphError(.malformedResponse, "\(plan.unsendable.count) kept key(s) came back without their public key, so they cannot be re-sent; remove all keys instead (no --thumbprint)")
-        }
+        if let reason = plan.unsendableReason { throw GraphError(.malformedResponse, reason) }
         let body = KeysBody(keyCredentials: plan.kept.map { MinimalKey(key: $0.key ?? "", type: $0.type ?? "AsymmetricX509Cert", usage: $0.usage ?? "Verify") })
         try await client.patch("servicePrincipals/\(plan.principalId)", json: Array(try JSONEncoder().encode(body)), permission: GraphPermission.write)
         return try await verify(plan)

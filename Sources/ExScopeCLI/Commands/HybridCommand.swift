@@ -89,10 +89,9 @@ struct HybridCleanupCommand: AsyncParsableCommand {
         }
         if !plan.kept.isEmpty { Terminal.out("Keeping \(plan.kept.count) key(s), re-sent with key, type and usage only.") }
         // Both checked before the backup is written, so a run that cannot go through leaves nothing behind.
-        if !plan.unsendable.isEmpty {
-            let message = "\(plan.unsendable.count) kept key(s) came back without their public key, so they cannot be re-sent; remove all keys instead (no --thumbprint)"
-            if apply { throw ExScopeFailure.runFailure(message + "; nothing was changed") }
-            Terminal.error("warning: --apply would stop here: " + message)
+        if let reason = plan.unsendableReason {
+            if apply { throw ExScopeFailure.runFailure(reason + "; nothing was changed") }
+            Terminal.error("warning: --apply would stop here: " + reason)
         }
         if !plan.unrestorable.isEmpty {
             let message = "Graph returned \(plan.unrestorable.count) of the key(s) to remove without their public part, so the backup could not put them back"

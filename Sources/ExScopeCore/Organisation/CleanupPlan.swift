@@ -17,6 +17,10 @@ public struct CleanupPlan: Sendable, Hashable {
     public var kept: [KeyCredential]
     /// Kept keys that Graph returned without their public `key`: they cannot be re-sent.
     public var unsendable: [KeyCredential]
+    /// Why the plan cannot be sent: kept keys without their public `key` (nil when it can).
+    public var unsendableReason: String? {
+        unsendable.isEmpty ? nil : "\(unsendable.count) kept key(s) came back without their public key, so they cannot be re-sent; remove all keys instead (no --thumbprint)"
+    }
     /// Keys to remove that Graph returned without their public `key`: a backup cannot put them back.
     public var unrestorable: [KeyCredential] { removals.map(\.key).filter { ($0.key ?? "").isEmpty } }
 
