@@ -27,6 +27,11 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
     private let transform: @Sendable (UnsafeBufferPointer<UInt8>) throws -> Element?
     private let chunkBytes: Int
     private let window: Int
+    /// One serial queue per core, each given every so many chunks. Queues of their own, unlike the
+    /// global queue, get threads beside the consumer's: the global queue runs no more threads than
+    /// there are cores, and counts the consumer's (a worker of the same pool) among them, so on two
+    /// cores only one chunk was transformed at a time, while the consumer waited for it.
+    private let workers: [DispatchQueue]
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var finished: [Int: Chunk] = [:]
@@ -58,7 +63,11 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
         self.owner = owner
         self.chunkBytes = max(1, chunkBytes)
         self.transform = transform
-        window = 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Chunks go to the queues in turn, so a queue that finishes its share of the window early waits
+        // while the consumer waits for the other: 16 chunks a core kept both busier than 4 did.
+        window = 16 * cores
+        workers = (0..<cores).map { DispatchQueue(label: "exscope.lines.\($0)") }
     }
 
     /// The next element in line order, or nil after the last line.
@@ -71,7 +80,12 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
             pending = chunk.failure.map { LineFailure(line: lineBase + $0.line, error: $0.error) }
             lineBase += chunk.lines
             consumedBytes = chunk.end
+            // The chunk handed back is freed by the worker that made it (chunk `delivered - 2`): a thread
+            // freeing memory another thread allocated waits for that thread's allocator lock (glibc),
+            // and the consumer did so for about half of its waits.
+            let done = current
             current = chunk.elements
+            workers[max(0, delivered - 2) % workers.count].async { withExtendedLifetime(done) {} }
             position = 0
         }
         defer { position += 1 }
@@ -97,7 +111,7 @@ public final class ParallelLines<Element: Sendable>: @unchecked Sendable {
             let index = scheduled
             scheduled += 1
             scheduledEnd = end
-            DispatchQueue.global().async { [self, end] in
+            workers[index % workers.count].async { [self, end] in
                 let chunk = self.read(from: start, to: end)
                 self.condition.lock()
                 self.finished[index] = chunk

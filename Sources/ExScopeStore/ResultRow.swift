@@ -28,10 +28,7 @@ public struct ResultRow: Sendable {
     public var asOrganization: String?
     /// The record as the scanner wrote it (`exscope.scan/1` JSON). Its verdict fields are those
     /// of the scan; the verdict table holds the current ones.
-    public var raw: String { didSet { packedRaw = nil } }
-    /// ``raw`` compressed for the SQLite store (``RecordCodec``), when made ahead of the writer
-    /// (``SQLiteStore/prepareForImport(_:)``); nil: the SQLite writer packs it.
-    var packedRaw: [UInt8]?
+    public var raw: String
     public var verdict: VerdictRow
 
     /// The key that makes a result unique within a scan (re-importing replaces it).

@@ -33,13 +33,30 @@ public struct ScanInfo: Sendable, Hashable, Codable {
 /// A source of rows for an import; throwing stops the import and rolls it back.
 public protocol ResultFeed {
     /// The next row, or nil at the end.
-    mutating func next() throws -> ResultRow?
+    mutating func next() throws -> ImportRow?
     /// The latest result timestamp seen so far: the scan's end after an import.
     var latestTimestamp: String? { get }
 }
 
 extension ResultFeed {
     public var latestTimestamp: String? { nil }
+}
+
+/// A row for an import, with what the store made of it ahead of its writer (``ResultStore/prepareForImport(_:)``).
+public struct ImportRow: Sendable {
+    public let row: ResultRow
+    /// The SQLite writer's values of the row; nil: the writer makes them.
+    let bound: BoundValues?
+
+    /// A row as it is: the store's writer does all of the writing.
+    public init(_ row: ResultRow) {
+        self.init(row, bound: nil)
+    }
+
+    init(_ row: ResultRow, bound: BoundValues?) {
+        self.row = row
+        self.bound = bound
+    }
 }
 
 /// What an import did.
@@ -74,8 +91,9 @@ public protocol ResultStore: SQLReader {
     func importResults(scan: ScanInfo, feed: inout some ResultFeed) async throws -> ImportSummary
 
     /// Does the part of writing a row that needs no database, for a feed to call on its decoding
-    /// threads so that the writer does less (SQLite compresses the record here). Safe from any thread.
-    func prepareForImport(_ row: inout ResultRow)
+    /// threads so that the writer does less (SQLite compresses the record and lays out the values it
+    /// binds here). Safe from any thread.
+    func prepareForImport(_ row: ResultRow) -> ImportRow
 
     /// Recomputes every verdict (of one scan, or all) from the stored observations.
     /// - Returns: the number of observations judged.
@@ -94,7 +112,7 @@ public protocol ResultStore: SQLReader {
 
 extension ResultStore {
     /// Nothing to prepare: the writer takes the row as it is.
-    public func prepareForImport(_ row: inout ResultRow) {}
+    public func prepareForImport(_ row: ResultRow) -> ImportRow { ImportRow(row) }
 }
 
 /// The statements both backends use to write.
@@ -123,17 +141,23 @@ public enum StoreStatements {
     /// Writes one observation: a new row, or the existing one of the same scan and target updated.
     /// Without `RETURNING`, which costs SQLite a result table per row (it reads the last insert rowid);
     /// PostgreSQL adds the `RETURNING` clause it needs.
-    public static let upsertObservationWithoutID = """
-        INSERT INTO observation (scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected,
-            exchange_online, confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id,
-            country, asn, as_org)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    public static let upsertObservationWithoutID = insertObservation + """
+
         ON CONFLICT (scan_id, target_key) DO UPDATE SET
             observed_at = excluded.observed_at, duration_ms = excluded.duration_ms, status = excluded.status,
             detected = excluded.detected, exchange_online = excluded.exchange_online, confidence = excluded.confidence,
             build = excluded.build, build_precision = excluded.build_precision, anomalies = excluded.anomalies,
             server_name = excluded.server_name, server_key = excluded.server_key, hybrid_likely = excluded.hybrid_likely,
             tenant_id = excluded.tenant_id, country = excluded.country, asn = excluded.asn, as_org = excluded.as_org
+        """
+
+    /// Writes one observation as a new row (SQLite, while a load into an empty store has dropped the index that
+    /// keeps targets unique).
+    static let insertObservation = """
+        INSERT INTO observation (scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected,
+            exchange_online, confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id,
+            country, asn, as_org)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// The id of a scan's observation of a target.

@@ -67,7 +67,7 @@ public final class SQLiteStore: ResultStore {
         var migrator = DatabaseMigrator()
         for migration in StoreSchema.migrations {
             migrator.registerMigration(migration.name) { db in
-                for statement in migration.statements { try db.execute(sql: SQLDialect.sqlite.render(statement)) }
+                for statement in migration.statements(for: .sqlite) { try db.execute(sql: SQLDialect.sqlite.render(statement)) }
             }
             if migration.name == last { break }
         }
@@ -170,11 +170,11 @@ public final class SQLiteStore: ResultStore {
         var count = 0
         try wrap {
             try writer.writeWithoutTransaction { db in
-                try Self.load(db) {
+                try Self.load(db) { uniqueTargets in
                     let id = try Self.openScan(scan, db)
-                    var inserter = try Inserter(db)
-                    while let row = try feed.next() {
-                        try inserter.insert(row, scan: id)
+                    var inserter = try Inserter(db, uniqueTargets: uniqueTargets)
+                    while let next = try feed.next() {
+                        try inserter.insert(next.row, bound: next.bound, scan: id)
                         count += 1
                     }
                     let end = feed.latestTimestamp ?? scan.endedAt ?? scan.startedAt
@@ -200,7 +200,7 @@ public final class SQLiteStore: ResultStore {
                 defer { try? db.execute(sql: "DETACH DATABASE source") }
                 let clock = ContinuousClock()
                 var starts: [(name: String, at: ContinuousClock.Instant)] = [("insert", clock.now)]
-                try Self.load(db, phase: { starts.append(($0, clock.now)) }) {
+                try Self.load(db, phase: { starts.append(($0, clock.now)) }) { _ in
                     // `WHERE` keeps SQLite from copying the tables page by page (its transfer optimisation):
                     // rows go in one at a time, as an import's do.
                     for table in ["scan", "verdict_set", "observation", "observation_raw", "observation_verdict"] {
@@ -218,8 +218,11 @@ public final class SQLiteStore: ResultStore {
     /// store holds no results yet, the result tables' indexes dropped first and rebuilt after the
     /// rows are in, by SQLite's external sorter on every core. Each setting is the load's only: the
     /// connection gets its own back afterwards. An error thrown rolls everything back.
-    /// - Parameter phase: told `"index"` before the rebuild (when there is one) and `"commit"` before the commit.
-    private static func load(_ db: Database, phase: (String) -> Void = { _ in }, insert: () throws -> Void) throws {
+    /// - Parameters:
+    ///   - phase: told `"index"` before the rebuild (when there is one) and `"commit"` before the commit.
+    ///   - insert: told whether the store keeps a scan's targets unique while it inserts. When not (the
+    ///     index that does is dropped), a target written twice is two rows until the rebuild, which keeps the later.
+    private static func load(_ db: Database, phase: (String) -> Void = { _ in }, insert: (_ uniqueTargets: Bool) throws -> Void) throws {
         // Room for every index page the load touches (SQLite allocates it as needed): with the
         // default 2 MB cache, random index inserts spill pages and read them back.
         let restoreCache = try set("cache_size", to: "-\(importCacheKiB)", db)
@@ -238,13 +241,21 @@ public final class SQLiteStore: ResultStore {
         defer { restoreForeignKeys() }
         try db.inTransaction(.immediate) {
             let deferred = try dropIndexesOfEmptyStore(db)
-            try insert()
+            try insert(!deferred.contains { $0.name == targetIndex })
             if !deferred.isEmpty {
                 phase("index")
                 // The sorter's run is the page cache's size. The pages the load dirtied go to the
                 // write-ahead log as the cache makes room, as the commit would write them anyway.
                 try db.execute(sql: "PRAGMA cache_size = -\(sortRunKiB)")
-                for statement in deferred { try db.execute(sql: statement) }
+                for index in deferred {
+                    do {
+                        try db.execute(sql: index.sql)
+                    } catch let error as DatabaseError where index.name == targetIndex && error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                        // Rare: the input wrote a target twice. An import keeps the later row, as an upsert would have.
+                        for statement in keepLastRowOfEachTarget { try db.execute(sql: statement) }
+                        try db.execute(sql: index.sql)
+                    }
+                }
             }
             phase("commit")
             return .commit
@@ -252,23 +263,39 @@ public final class SQLiteStore: ResultStore {
         // The WAL the load passed through is emptied by close(), as after every write.
     }
 
-    /// Compresses the record, which the writer then binds as it is.
-    public func prepareForImport(_ row: inout ResultRow) {
-        row.packedRaw = RecordCodec.pack(row.raw)
+    /// Compresses the record and lays out the values the writer binds (``BoundValues``).
+    public func prepareForImport(_ row: ResultRow) -> ImportRow {
+        ImportRow(row, bound: BoundValues(row))
     }
 
     /// When the store holds no results yet, drops the indexes of the result tables (all but the
-    /// unique ones the upserts rely on) and returns the statements that rebuild them. Building an
-    /// index once, sorted, after the load costs much less than updating it row by row; both happen
-    /// in the import's transaction, so a failed import leaves the indexes as they were.
-    private static func dropIndexesOfEmptyStore(_ db: Database) throws -> [String] {
+    /// primary keys) and returns the names and statements that rebuild them. Building an index once,
+    /// sorted, after the load costs much less than updating it row by row; both happen in the
+    /// import's transaction, so a failed import leaves the indexes as they were.
+    private static func dropIndexesOfEmptyStore(_ db: Database) throws -> [(name: String, sql: String)] {
         guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM observation)") == true else { return [] }
         let indexes = try Row.fetchAll(db, sql: """
             SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('observation', 'observation_verdict') AND sql IS NOT NULL
-            """)
-        for index in indexes { try db.execute(sql: "DROP INDEX \"\(index["name"] as String)\"") }
-        return indexes.map { $0["sql"] }
+            """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
+        for index in indexes { try db.execute(sql: "DROP INDEX \"\(index.name)\"") }
+        return indexes
     }
+
+    /// The index that keeps one result per target and scan (`v7-observation-target-index`).
+    static let targetIndex = "observation_target"
+
+    /// Deletes every result of a target but its scan's last (the highest id), with its record and verdict
+    /// link: what upserts leave, for a load that inserted without them. (Foreign keys are off during a load.)
+    private static let keepLastRowOfEachTarget = [
+        """
+        CREATE TEMP TABLE replaced_result AS SELECT id FROM
+            (SELECT id, ROW_NUMBER() OVER (PARTITION BY scan_id, target_key ORDER BY id DESC) AS newer FROM observation) WHERE newer > 1
+        """,
+        "DELETE FROM observation_raw WHERE observation_id IN (SELECT id FROM temp.replaced_result)",
+        "DELETE FROM observation_verdict WHERE observation_id IN (SELECT id FROM temp.replaced_result)",
+        "DELETE FROM observation WHERE id IN (SELECT id FROM temp.replaced_result)",
+        "DROP TABLE temp.replaced_result",
+    ]
 
     /// Sets the connection's pragma `name` (one with a number for its value) to `value` and returns
     /// what sets it back to the value it had.
@@ -365,8 +392,11 @@ public final class SQLiteStore: ResultStore {
         let database: Database
         var sets = VerdictSets()
 
-        init(_ db: Database) throws {
-            observation = try db.cachedStatement(sql: StoreStatements.upsertObservationWithoutID).sqliteStatement
+        /// - Parameter uniqueTargets: whether the store keeps one row per target as rows are written (see ``load(_:phase:insert:)``):
+        ///   then a target's row is updated in place, else a new row is inserted.
+        init(_ db: Database, uniqueTargets: Bool = true) throws {
+            observation = try db.cachedStatement(sql: uniqueTargets ? StoreStatements.upsertObservationWithoutID : StoreStatements.insertObservation)
+                .sqliteStatement
             observationID = try db.cachedStatement(sql: StoreStatements.observationID).sqliteStatement
             raw = try db.cachedStatement(sql: StoreStatements.upsertRaw).sqliteStatement
             verdict = try db.cachedStatement(sql: StoreStatements.upsertVerdict).sqliteStatement
@@ -375,13 +405,18 @@ public final class SQLiteStore: ResultStore {
             database = db
         }
 
-        mutating func insert(_ row: ResultRow, scan: Int64) throws {
+        /// - Parameter bound: the row's values, when they were laid out ahead (``SQLiteStore/prepareForImport(_:)``).
+        mutating func insert(_ row: ResultRow, bound: BoundValues? = nil, scan: Int64) throws {
             // A new row sets the last insert rowid; an update of the target's existing row does not.
             sqlite3_set_last_insert_rowid(connection, 0)
-            try Self.run(observation, StoreStatements.observationArguments(row, scan: scan))
-            var id = sqlite3_last_insert_rowid(connection)
-            if id == 0 { id = try Self.run(observationID, [.int(scan), .text(row.targetKey)]) }
-            try Self.run(raw, [.int(id)], blob: row.packedRaw ?? RecordCodec.pack(row.raw))
+            let id = try (bound ?? BoundValues(row)).bind(observation: observation, record: raw) {
+                // The values are bound but for the scan's and the result's ids, the first parameters.
+                try Self.run(observation, [.int(scan)])
+                var id = sqlite3_last_insert_rowid(connection)
+                if id == 0 { id = try Self.run(observationID, [.int(scan), .text(row.targetKey)]) }
+                try Self.run(raw, [.int(id)])
+                return id
+            }
             try link(observation: id, scan: scan, set: try verdictSet(row.verdict))
         }
 
@@ -409,14 +444,10 @@ public final class SQLiteStore: ResultStore {
             try Self.run(verdict, StoreStatements.verdictArguments(set: set, observation: observation, scan: scan))
         }
 
-        /// Binds `values` (then `blob`, if given), runs the statement and returns the first column of its row (0 without one).
+        /// Binds `values` to the first parameters, runs the statement and returns the first column of its row (0 without one).
         @discardableResult
-        private static func run(_ statement: SQLiteStatement, _ values: [SQLValue], blob: [UInt8]? = nil) throws -> Int64 {
+        private static func run(_ statement: SQLiteStatement, _ values: [SQLValue]) throws -> Int64 {
             defer { sqlite3_reset(statement) }
-            if let blob {
-                let code = blob.withUnsafeBytes { sqlite3_bind_blob(statement, Int32(values.count + 1), $0.baseAddress, Int32($0.count), transient) }
-                if code != SQLITE_OK { throw failure(statement, code) }
-            }
             for (index, value) in zip(Int32(1)..., values) {
                 let code: Int32 = switch value {
                 case .null: sqlite3_bind_null(statement, index)
@@ -424,18 +455,14 @@ public final class SQLiteStore: ResultStore {
                 case .double(let number): sqlite3_bind_double(statement, index, number)
                 case .text(var text): text.withUTF8 { sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), transient) }
                 }
-                if code != SQLITE_OK { throw failure(statement, code) }
+                if code != SQLITE_OK { throw DatabaseError(statement, code: code) }
             }
             let code = sqlite3_step(statement)
             switch code {
             case SQLITE_ROW: return sqlite3_column_int64(statement, 0)
             case SQLITE_DONE: return 0
-            default: throw failure(statement, code)
+            default: throw DatabaseError(statement, code: code)
             }
-        }
-
-        private static func failure(_ statement: SQLiteStatement, _ code: Int32) -> DatabaseError {
-            DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))
         }
 
         /// Tells SQLite to copy bound text (the Swift string may move after the call).

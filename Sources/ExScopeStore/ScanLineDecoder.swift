@@ -40,9 +40,9 @@ public struct ScanLineDecoder: Sendable {
         var findings: KnownFindings.Entry?, findingsRange: Range<Int>?
         var dns: String?, netBIOS: String?, domain: String?, names: [String] = [], certificate: String?
         var hybridLikely = false, tenant: String?
-        func field<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        func field<T>(_ key: JSONCursor.Key, _ body: () throws -> T) throws -> T {
             do { return try body() } catch let failure as JSONCursor.Failure {
-                throw failure.reason == "not valid JSON" ? failure : JSONCursor.Failure(reason: "\(failure.reason) at \(key)")
+                throw failure.reason == "not valid JSON" ? failure : JSONCursor.Failure(reason: "\(failure.reason) at \(key.text)")
             }
         }
         try cursor.object { cursor, key in
@@ -108,7 +108,7 @@ public struct ScanLineDecoder: Sendable {
                         case "anomalies":
                             try cursor.array { cursor in
                                 try cursor.object { cursor, key in
-                                    if key == "code" { anomalies.append(try cursor.string()) } else { try cursor.skip() }
+                                    if case "code" = key { anomalies.append(try cursor.string()) } else { try cursor.skip() }
                                 }
                             }
                         default: try cursor.skip()
@@ -132,7 +132,7 @@ public struct ScanLineDecoder: Sendable {
                 if try cursor.consumeNull() { return }
                 try field(key) {
                     try cursor.object { cursor, key in
-                        if key == "subjectCommonName" { certificate = try cursor.optionalString() } else { try cursor.skip() }
+                        if case "subjectCommonName" = key { certificate = try cursor.optionalString() } else { try cursor.skip() }
                     }
                 }
             case "hybrid":

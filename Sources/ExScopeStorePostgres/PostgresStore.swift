@@ -101,7 +101,7 @@ public final class PostgresStore: ResultStore {
             let applied = try await self.run(SQLQuery("SELECT name FROM exscope_migrations")).compactMap { $0.text(0) }
             try StoreSchema.checkNotNewer(applied: applied, store: self.displayName)
             for migration in StoreSchema.migrations where !applied.contains(migration.name) {
-                for statement in migration.statements { _ = try await self.run(SQLQuery(statement)) }
+                for statement in migration.statements(for: .postgres) { _ = try await self.run(SQLQuery(statement)) }
                 _ = try await self.run(SQLQuery("INSERT INTO exscope_migrations (name, applied_at) VALUES (?, ?)",
                                                 [.text(migration.name), .text(Date().formatted(.iso8601))]))
                 if migration.name == last { break }
@@ -148,7 +148,7 @@ public final class PostgresStore: ResultStore {
             var sets = VerdictSets()
             var batch: [ResultRow] = []
             batch.reserveCapacity(Self.batchSize)
-            while let row = try feed.next() {
+            while let row = try feed.next()?.row {
                 batch.append(row)
                 count += 1
                 if batch.count == Self.batchSize {

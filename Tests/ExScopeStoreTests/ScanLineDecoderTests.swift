@@ -1,4 +1,5 @@
 @testable import ExScopeStore
+import Foundation
 import Testing
 
 /// A minimal `exscope.scan/1` line with the given findings array text.
@@ -43,6 +44,20 @@ private func finding(_ id: String, _ status: String) -> String {
         // A broken array that starts like a known one.
         #expect(throws: StoreError.self) {
             try decoder.decode(Substring(line(ip: "20.0.0.4", findings: "[" + finding("CVE-2025-53786", "vulnerable") + ",{\"id\":1}]")))
+        }
+    }
+
+    /// Keys are matched by their bytes; a key written with escapes still means what it spells, and one
+    /// that only starts like a known key, or is longer, is not it.
+    @Test func keysMatchByTheirTextEscapedOrNot() throws {
+        let escaped = #"{"sch\u0065ma":"exscope.scan/1","\u0069p":"20.0.0.9","port":443,"timestamp":"2026-11-27T00:00:00Z","status":"success","precision":"exact","findings":[],"exchange":{"an\u006fmalies":[{"c\u006fde":"header-contradicts-files"}]}}"#
+        let decoded = try decoder.decode(Substring(escaped))
+        #expect(decoded.row.ip == "20.0.0.9")
+        #expect(decoded.row.anomalies == ["header-contradicts-files"])
+        // "ipv4" and "i" are not "ip": the row has no address, and a line with neither address nor name is refused.
+        for key in ["ipv4", "i", "IP"] {
+            let other = line(ip: "20.0.0.1", findings: "[]").replacingOccurrences(of: "\"ip\":", with: "\"\(key)\":")
+            #expect(throws: StoreError.self) { try decoder.decode(Substring(other)) }
         }
     }
 

@@ -182,6 +182,52 @@ func storeWithKnownRows(name: String = "known") async throws -> SQLiteStore {
         try await store.close()
     }
 
+    /// `v7-observation-target-index` makes the observation table anew (SQLite cannot drop its constraint): every
+    /// result keeps its id and values, its record and verdict, and the cascade from its scan; the new index
+    /// keeps one result per target as the constraint did.
+    @Test func theTargetIndexMigrationKeepsEveryResultAndTargetsUnique() async throws {
+        let path = temporaryStorePath()
+        defer { removeTemporaryStore(path) }
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator(upTo: "v6-verdict-sets").migrate(old)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO scan (name, started_at) VALUES ('old', '2026-01-01T00:00:00Z')")
+            for (index, row) in knownRows.enumerated() {
+                try db.execute(sql: StoreStatements.upsertObservationWithoutID, arguments: SQLiteStore.arguments(StoreStatements.observationArguments(row, scan: 1)))
+                try db.execute(sql: "INSERT INTO observation_raw (observation_id, raw) VALUES (?, ?)", arguments: [index + 1, row.raw])
+                let set = try Int64.fetchOne(db, sql: StoreStatements.insertVerdictSet, arguments: SQLiteStore.arguments(StoreStatements.verdictSetValues(row.verdict)))
+                try db.execute(sql: StoreStatements.upsertVerdict, arguments: SQLiteStore.arguments(StoreStatements.verdictArguments(set: set ?? 0, observation: Int64(index + 1), scan: 1)))
+            }
+        }
+        let everything = """
+            SELECT o.*, r.raw, v.* FROM observation o JOIN observation_raw r ON r.observation_id = o.id
+            JOIN verdict v ON v.observation_id = o.id ORDER BY o.id
+            """
+        let before = try await old.read { db in try Row.fetchAll(db, sql: everything).map { try SQLiteStore.row($0).values } }
+        #expect(before.count == knownRows.count)
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.rows(SQLQuery(everything)).map(\.values) == before)
+        let indexes = try await store.rows(SQLQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observation' ORDER BY name"))
+        #expect(indexes.compactMap { $0.text(0) } == ["observation_asn", "observation_country_host", "observation_host", "observation_page",
+                                                     "observation_scan_order", "observation_server", "observation_status", "observation_target"])
+        #expect(try await store.rows(SQLQuery("PRAGMA foreign_key_check")).isEmpty)
+        #expect(try await store.rows(SQLQuery("PRAGMA integrity_check")).map { $0.text(0) } == ["ok"])
+        // Recording a target again updates its row in place.
+        var again = knownRows[0]
+        again.country = "FR"
+        try await store.record([again], scan: 1)
+        let rows = try await store.rows(SQLQuery("SELECT id, country FROM observation WHERE target_key = ?", [.text(again.targetKey)]))
+        #expect(rows.map(\.values) == [[.int(1), .text("FR")]])
+        #expect(try await store.rows(SQLQuery("SELECT COUNT(*) FROM observation")).first?.int(0) == knownRows.count)
+        // Deleting the scan still takes its results' records and verdict links with it.
+        #expect(try await store.deleteScan(named: "old"))
+        let left = try await store.rows(SQLQuery("SELECT (SELECT COUNT(*) FROM observation_raw) + (SELECT COUNT(*) FROM observation_verdict)"))
+        #expect(left.first?.int(0) == 0)
+        try await store.close()
+    }
+
     /// The light scan list a reader walks agrees with the counted one.
     @Test func scanNamesAndResultCountsAgreeWithTheScanSummaries() async throws {
         let store = try await storeWithKnownRows()
@@ -395,11 +441,17 @@ struct ListFeed: ResultFeed {
     var failAt: Int?
     var position = 0
 
-    mutating func next() throws -> ResultRow? {
+    mutating func next() throws -> ImportRow? {
         defer { position += 1 }
         if position == failAt { throw StoreError("bad line") }
-        return position < rows.count ? rows[position] : nil
+        return position < rows.count ? ImportRow(rows[position]) : nil
     }
+}
+
+/// Rows as an import's feed hands them over, prepared by the store ahead of its writer.
+struct PreparedFeed: ResultFeed {
+    var rows: [ImportRow]
+    mutating func next() throws -> ImportRow? { rows.isEmpty ? nil : rows.removeFirst() }
 }
 
 @Suite struct ImportTests {
@@ -484,6 +536,69 @@ struct ListFeed: ResultFeed {
         await #expect(throws: StoreError.self) { try await copied.copyResults(from: source) }
         try await copied.close()
         try await reopened.close()
+    }
+
+    /// An import into an empty store writes without the index that keeps targets unique and builds it
+    /// afterwards. A target listed twice keeps its later line, with that line's record and verdict, as in an
+    /// import into a store that has results already (an upsert per line), and nothing of the earlier line is left.
+    @Test func aTargetListedTwiceKeepsItsLaterLineWhetherTheStoreWasEmptyOrNot() async throws {
+        var later = knownRows[0]
+        later.country = "DE"
+        later.raw = "{\"again\":true}"
+        later.verdict.cu = "CU99"
+        let twice = SQLQuery("""
+            SELECT o.target_key, o.country, r.raw, v.cu FROM observation o JOIN scan s ON s.id = o.scan_id
+            JOIN observation_raw r ON r.observation_id = o.id JOIN verdict v ON v.observation_id = o.id
+            WHERE s.name = 'twice' ORDER BY o.target_key
+            """)
+        var imported: [[[SQLValue]]] = []
+        for storeIsEmpty in [true, false] {
+            let store = try SQLiteStore(path: nil)
+            let before = try await indexes(store)
+            if !storeIsEmpty {
+                var other = ListFeed(rows: [row("30.0.0.1", country: "US")])
+                _ = try await store.importResults(scan: ScanInfo(name: "other", startedAt: "2026-10-01T00:00:00Z"), feed: &other)
+            }
+            var feed = ListFeed(rows: knownRows + [later])
+            _ = try await store.importResults(scan: ScanInfo(name: "twice", startedAt: "2026-11-01T00:00:00Z"), feed: &feed)
+            let rows = try await store.rows(twice).map(\.values)
+            #expect(rows.count == knownRows.count)
+            #expect(rows.first { $0.first == .text(later.targetKey) } == [.text(later.targetKey), .text("DE"), .text(later.raw), .text("CU99")])
+            let counts = try await store.rows(SQLQuery("""
+                SELECT (SELECT COUNT(*) FROM observation), (SELECT COUNT(*) FROM observation_raw), (SELECT COUNT(*) FROM observation_verdict)
+                """)).first?.values
+            let results = SQLValue.int(Int64(knownRows.count + (storeIsEmpty ? 0 : 1)))
+            #expect(counts == [results, results, results])
+            #expect(try await indexes(store) == before)
+            #expect(try await store.rows(SQLQuery("PRAGMA integrity_check")).map { $0.text(0) } == ["ok"])
+            imported.append(rows)
+        }
+        #expect(imported[0] == imported[1])
+    }
+
+    /// Every kind of value the writer binds from its laid-out buffer (``BoundValues``) reads back as the row had
+    /// it: NULLs, integers, empty and non-ASCII text, text longer than a page, and the record.
+    @Test func aResultsValuesReadBackAsWrittenThroughTheBoundBuffer() async throws {
+        var written = row("2001:db8::7", port: 8443, country: nil, server: "mäil-ß.example.org", anomalies: ["header-contradicts-files", "x"])
+        written.hostname = String(repeating: "h", count: 20_000) + ".example.org"
+        written.tenantId = ""
+        written.asn = nil
+        written.raw = "{\"note\":\"ünïcode \\u0000 and more\"}"
+        let store = try SQLiteStore(path: nil)
+        let prepared = store.prepareForImport(written)
+        #expect(prepared.bound != nil)
+        var feed = PreparedFeed(rows: [prepared, store.prepareForImport(knownRows[0])])
+        _ = try await store.importResults(scan: ScanInfo(name: "bound", startedAt: "2026-11-01T00:00:00Z"), feed: &feed)
+        let scan = Int64(try #require(try await store.rows(SQLQuery("SELECT id FROM scan WHERE name = 'bound'")).first?.int(0)))
+        let columns = "scan_id, target_key, ip, ip_sort, port, hostname, observed_at, duration_ms, status, detected, exchange_online, "
+            + "confidence, build, build_precision, anomalies, server_name, server_key, hybrid_likely, tenant_id, country, asn, as_org"
+        let stored = try await store.rows(SQLQuery("SELECT \(columns), r.raw FROM observation o JOIN observation_raw r ON r.observation_id = o.id ORDER BY o.id"))
+        #expect(stored.map(\.values) == [written, knownRows[0]].map { StoreStatements.observationArguments($0, scan: scan) + [.text($0.raw)] })
+        // The scan's own writer (no preparing ahead) stores the same.
+        let live = try await store.openScan(ScanInfo(name: "live", startedAt: "2026-11-01T00:00:00Z"))
+        try await store.record([written], scan: live)
+        let again = try await store.rows(SQLQuery("SELECT \(columns), r.raw FROM observation o JOIN observation_raw r ON r.observation_id = o.id WHERE o.scan_id = ?", [.int(live)]))
+        #expect(again.map(\.values) == [StoreStatements.observationArguments(written, scan: live) + [.text(written.raw)]])
     }
 
     @Test func reimportingUpdatesEveryResultInPlaceWithItsRawRecordAndVerdict() async throws {

@@ -27,19 +27,28 @@ let generator = ExposureTableGenerator.august2025()
 let rounds = (count + ExposureTableGenerator.august2025Total - 1) / ExposureTableGenerator.august2025Total
 let scanFile = folder.appendingPathComponent("bench.jsonl")
 let rangeFile = folder.appendingPathComponent("ranges")
-// Written in pieces: a million lines are 3.4 GB, too much to hold twice.
+// Written as the lines are made, never held all at once: a million lines are 3.4 GB, and a benchmark holding
+// them (11.6 GB at its peak) pushed the file it had just written out of the page cache, so that the import
+// it then timed read its input from the disk.
 let decodeSample: [String] = try {
-    let lines = try generator.lines(catalog: Catalog.bundled(), scan: "bench", multiplier: rounds).prefix(count)
+    var sample: [String] = [], pending = "", written = 0
     FileManager.default.createFile(atPath: scanFile.path, contents: nil)
     let output = try FileHandle(forWritingTo: scanFile)
     defer { try? output.close() }
-    for start in stride(from: lines.startIndex, to: lines.endIndex, by: 10_000) {
-        try output.write(contentsOf: Data((lines[start..<min(start + 10_000, lines.endIndex)].joined(separator: "\n") + "\n").utf8))
+    try generator.forEachLine(catalog: Catalog.bundled(), scan: "bench", multiplier: rounds) { line in
+        guard written < count else { return }
+        if sample.count < 100_000 { sample.append(line) }
+        pending += line + "\n"
+        written += 1
+        if written % 10_000 == 0 || written == count {
+            try output.write(contentsOf: Data(pending.utf8))
+            pending = ""
+        }
     }
     // On disk before anything is timed: otherwise the kernel writes these gigabytes back while the import
     // runs, and the import's own writes wait behind them. A file one imports was written long before.
     try output.synchronize()
-    return Array(lines.prefix(100_000))
+    return sample
 }()
 try Data(generator.rangeFile().utf8).write(to: rangeFile)
 let store = folder.appendingPathComponent("bench.sqlite").path

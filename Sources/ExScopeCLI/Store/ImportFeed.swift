@@ -6,7 +6,7 @@ import Foundation
 /// in file order (so a target listed twice ends with its last line, as in a sequential import).
 struct ImportFeed: ResultFeed {
     private let file: String
-    private let lines: ParallelLines<(row: ResultRow, scan: String?)>
+    private let lines: ParallelLines<(row: ImportRow, scan: String?)>
     private(set) var latestTimestamp: String?
     /// Told every ``progressInterval`` rows and once after the last: the rows read, the fraction of the
     /// input's bytes they came from, and whether the input is finished (the store then writes its indexes).
@@ -28,26 +28,25 @@ struct ImportFeed: ResultFeed {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
             var decoded = try decoder.decode(bytes: line)
             try decoded.row.locate(with: enricher)
-            store?.prepareForImport(&decoded.row)
-            return decoded
+            return (store?.prepareForImport(decoded.row) ?? ImportRow(decoded.row), decoded.scan)
         }
     }
 
     /// The first record's `scan` field and timestamp, read before the import starts; nil when there is no record.
     func peek() throws -> (scan: String?, timestamp: String)? {
-        try withLineErrors { try lines.first() }.map { ($0.scan, $0.row.observedAt) }
+        try withLineErrors { try lines.first() }.map { ($0.scan, $0.row.row.observedAt) }
     }
 
-    mutating func next() throws -> ResultRow? {
-        guard let row = try withLineErrors({ try lines.next()?.row }) else {
+    mutating func next() throws -> ImportRow? {
+        guard let next = try withLineErrors({ try lines.next()?.row }) else {
             if !finished { onProgress?(rows, 1, true) }
             finished = true
             return nil
         }
-        if latestTimestamp.map({ row.observedAt > $0 }) ?? true { latestTimestamp = row.observedAt }
+        if latestTimestamp.map({ next.row.observedAt > $0 }) ?? true { latestTimestamp = next.row.observedAt }
         rows += 1
         if rows % Self.progressInterval == 0 { onProgress?(rows, Double(lines.consumedBytes) / Double(max(1, lines.byteCount)), false) }
-        return row
+        return next
     }
 
     private func withLineErrors<T>(_ body: () throws -> T) throws -> T {

@@ -64,6 +64,15 @@ public struct ExposureTableGenerator: Sendable {
     ///   - multiplier: repeats the table this many times with fresh addresses (benchmarks).
     /// - Throws: when a template build is not vulnerable in `catalog`.
     public func lines(catalog: Catalog, scan: String = scanName, multiplier: Int = 1) throws -> [String] {
+        var lines: [String] = []
+        lines.reserveCapacity(Self.august2025Total * multiplier)
+        try forEachLine(catalog: catalog, scan: scan, multiplier: multiplier) { lines.append($0) }
+        return lines
+    }
+
+    /// The lines of ``lines(catalog:scan:multiplier:)``, in the same order, each made when `body` takes it:
+    /// a benchmark writes a million of them (3.4 GB) without holding them all.
+    public func forEachLine(catalog: Catalog, scan: String = scanName, multiplier: Int = 1, _ body: (String) throws -> Void) throws {
         let asOf = CalendarDate(year: 2025, month: 8, day: 14) ?? catalog.date
         let builds = ["15.2.1544.11", "15.2.1258.39", "15.1.2507.39", "15.2.1118.40"]
         var templates: [String] = []
@@ -74,8 +83,8 @@ public struct ExposureTableGenerator: Sendable {
         }
         guard !templates.isEmpty else { throw GeneratorError("no template build is vulnerable to CVE-2025-53786 in this catalog") }
         var random = SeededGenerator(seed: seed)
-        var lines: [String] = []
-        lines.reserveCapacity(Self.august2025Total * multiplier)
+        var hosts: [(address: UInt32, host: Int, index: Int, round: Int)] = []
+        hosts.reserveCapacity(Self.august2025Total * multiplier)
         var used = Set<UInt32>()
         for round in 0..<multiplier {
             for (index, entry) in counts.enumerated() {
@@ -85,21 +94,22 @@ public struct ExposureTableGenerator: Sendable {
                     repeat {
                         address = block.low + UInt32(truncatingIfNeeded: random.next() % UInt64(block.high - block.low + 1))
                     } while !used.insert(address).inserted
-                    let ip = "\(address >> 24).\(address >> 16 & 255).\(address >> 8 & 255).\(address & 255)"
-                    let second = (host + round * 7) % 86_400
-                    let time = String(format: "2025-08-14T%02d:%02d:%02dZ", second / 3600, second / 60 % 60, second % 60)
-                    let line = templates[(host + index) % templates.count]
-                        .replacingOccurrences(of: "\"ip\":\"0.0.0.0\"", with: "\"ip\":\"\(ip)\"")
-                        .replacingOccurrences(of: "2025-08-14T00:00:00Z", with: time)
-                    lines.append(line)
+                    hosts.append((address, host, index, round))
                 }
             }
         }
         // A scan finds hosts in no particular order.
-        for index in stride(from: lines.count - 1, to: 0, by: -1) {
-            lines.swapAt(index, Int(random.next() % UInt64(index + 1)))
+        for index in stride(from: hosts.count - 1, to: 0, by: -1) {
+            hosts.swapAt(index, Int(random.next() % UInt64(index + 1)))
         }
-        return lines
+        for (address, host, index, round) in hosts {
+            let ip = "\(address >> 24).\(address >> 16 & 255).\(address >> 8 & 255).\(address & 255)"
+            let second = (host + round * 7) % 86_400
+            let time = String(format: "2025-08-14T%02d:%02d:%02dZ", second / 3600, second / 60 % 60, second % 60)
+            try body(templates[(host + index) % templates.count]
+                .replacingOccurrences(of: "\"ip\":\"0.0.0.0\"", with: "\"ip\":\"\(ip)\"")
+                .replacingOccurrences(of: "2025-08-14T00:00:00Z", with: time))
+        }
     }
 
     private func template(report: BuildReport, scan: String, asOf: CalendarDate, catalog: Catalog) throws -> String {
