@@ -22,12 +22,16 @@ public struct Dashboard: Sendable {
         public var defaultFinding: String
         /// The confidence the overview counts from when the URL names none.
         public var defaultMinConfidence: HostProfile.Confidence
+        /// The finding ids a URL may name (the catalog's), or nil for any well-formed id. Another id gets a
+        /// 400 that names it, as `exscope report --finding` refuses it, instead of every host shown as unknown.
+        public var knownFindings: Set<String>?
 
         public init(token: AccessToken? = nil, defaultFinding: String = "CVE-2025-53786",
-                    defaultMinConfidence: HostProfile.Confidence = .medium) {
+                    defaultMinConfidence: HostProfile.Confidence = .medium, knownFindings: Set<String>? = nil) {
             self.token = token
             self.defaultFinding = defaultFinding
             self.defaultMinConfidence = defaultMinConfidence
+            self.knownFindings = knownFindings
         }
     }
 
@@ -51,6 +55,7 @@ public struct Dashboard: Sendable {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorPageMiddleware(views: views))
+        router.add(middleware: ReadOnlyMethodsMiddleware())
         if configuration.token == nil { router.add(middleware: LoopbackHostMiddleware()) }
         router.add(middleware: AuthMiddleware(token: configuration.token))
         addPages(to: router)

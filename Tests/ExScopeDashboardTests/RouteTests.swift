@@ -159,6 +159,46 @@ import Testing
         }
     }
 
+    /// A finding the catalog does not have is refused, on every page and API that takes one, as
+    /// `exscope report --finding` refuses it; without a list of known findings any well-formed id is taken.
+    @Test func aFindingTheCatalogDoesNotHaveGetsA400() async throws {
+        let known: Set<String> = ["CVE-2025-53786", "CVE-2021-26855"]
+        let dashboard = try Dashboard(source: try await DashboardFixture.dataSource(), configuration: .init(knownFindings: known))
+        try await Application(router: dashboard.router()).test(.router) { client in
+            for uri in ["/?finding=CVE-2025-5378", "/hosts?finding=CVE-2025-5378", "/api/hosts?finding=CVE-2025-5378",
+                        "/api/overview?finding=CVE-2025-5378", "/scans/diff?from=aug-10&to=aug-20&finding=CVE-2025-5378"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(Self.body(response).replacingOccurrences(of: "&#39;", with: "'").contains("unknown finding 'CVE-2025-5378'"), "\(uri)")
+                }
+            }
+            for uri in ["/?finding=CVE-2021-26855", "/hosts?finding=CVE-2025-53786", "/api/hosts"] {
+                try await client.execute(uri: uri, method: .get) { response in #expect(response.status == .ok, "\(uri)") }
+            }
+        }
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/hosts?finding=CVE-2025-5378", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+
+    /// Methods the dashboard does not take get 405 and the ones it does (OPTIONS gets them with 204), not 404.
+    @Test func otherMethodsGet405WithTheAllowedOnes() async throws {
+        try await Self.app().test(.router) { client in
+            for (uri, method, allowed) in [("/hosts", HTTPRequest.Method.post, "GET, HEAD"), ("/api/hosts", .delete, "GET, HEAD"),
+                                           ("/", .put, "GET, HEAD"), ("/login", .put, "GET, HEAD, POST"), ("/logout", .get, "POST")] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allowed, "\(method) \(uri)")
+                }
+            }
+            try await client.execute(uri: "/hosts", method: .options) { response in
+                #expect(response.status == .noContent)
+                #expect(response.headers[.allow] == "GET, HEAD")
+            }
+            try await client.execute(uri: "/hosts", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+
     @Test func unknownScansAre404() async throws {
         try await Self.app().test(.router) { client in
             for uri in ["/?scan=missing", "/api/overview?scan=missing", "/hosts?scan=missing", "/scans/diff?from=missing&to=aug-20"] {

@@ -154,7 +154,7 @@ enum ReportRenderer {
                 lines.append("| \(markdownEscape(ReportLabels.label(row, by: report.by))) | \(number(row.count)) | \(percent(row.share)) |")
             }
             if report.otherGroups > 0 { lines.append("| other (\(report.otherGroups) more) | \(number(report.otherCount)) | |") }
-            lines.append("| **total** | **\(number(report.total))** | 100.0 % |")
+            lines.append("| **total** | **\(number(report.total))** | \(report.total > 0 ? "100.0 %" : "-") |")
             lines.append("")
             lines += notes(report).map { "- \($0)" }
             return lines.joined(separator: "\n")
@@ -165,7 +165,8 @@ enum ReportRenderer {
                     .map(csv).joined(separator: ","))
             }
             if report.otherGroups > 0 { lines.append("other,other (\(report.otherGroups) more),\(report.otherCount),") }
-            lines.append("total,total,\(report.total),1.0000")
+            // No share of nothing: empty, as the "other" row's share is.
+            lines.append("total,total,\(report.total),\(report.total > 0 ? "1.0000" : "")")
             return lines.joined(separator: "\n")
         case .json:
             struct Output: Encodable {

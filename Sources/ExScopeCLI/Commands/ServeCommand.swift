@@ -54,18 +54,19 @@ struct ServeCommand: AsyncParsableCommand {
         let token = try tokenFile.map(Self.token)
         let source: any DashboardDataSource
         let store: (any ResultStore)?
+        let catalog = try catalogOptions.load()
         if input.inputs.isEmpty {
             let opened = try await storeOptions.open()
             let assessment = try input.assessment.map(AssessmentLoader.load)
             // Host pages read their records from the store: it stays open while serving.
-            source = try await StoreDashboardSource.load(opened, catalog: try catalogOptions.load(), asOf: catalogOptions.date,
+            source = try await StoreDashboardSource.load(opened, catalog: catalog, asOf: catalogOptions.date,
                                                          assessment: assessment)
             store = opened
         } else {
             source = try input.load()
             store = nil
         }
-        let dashboard = try Dashboard(source: source, configuration: .init(token: token))
+        let dashboard = try Dashboard(source: source, configuration: .init(token: token, knownFindings: Set(catalog.vulnerabilities.map(\.id))))
         let bind = bind
         let app = dashboard.application(host: bind, port: port) { port in
             let host = bind.contains(":") ? "[\(bind)]" : bind

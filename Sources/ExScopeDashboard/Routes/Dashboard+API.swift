@@ -9,12 +9,12 @@ extension Dashboard {
             try await cached(request) {
                 let q = try QueryParameters(request)
                 return try .json(try await source.overview(
-                    scan: try q.text("scan"), finding: try q.finding(),
+                    scan: try q.text("scan"), finding: try q.finding(known: configuration.knownFindings),
                     minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence))
             }
         }
         api.get("hosts") { request, _ in
-            try await cached(request) { try .json(try await source.hosts(try QueryParameters(request).hostQuery())) }
+            try await cached(request) { try .json(try await source.hosts(try QueryParameters(request).hostQuery(knownFindings: configuration.knownFindings))) }
         }
         api.get("host") { request, _ in
             try await cached(request) {
@@ -26,7 +26,7 @@ extension Dashboard {
             }
         }
         api.get("scans") { request, _ in try await cached(request) { try .json(try await source.scans()) } }
-        api.get("scans/diff") { request, _ in try await cached(request) { try .json(try await Self.diff(request, source: source)) } }
+        api.get("scans/diff") { request, _ in try await cached(request) { try .json(try await Self.diff(request, source: source, knownFindings: configuration.knownFindings)) } }
         api.get("organisation") { request, _ in
             // `null` when no assessment is stored.
             try await cached(request) { try .json(try await source.assessment()) }

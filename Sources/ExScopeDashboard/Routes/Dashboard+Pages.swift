@@ -17,7 +17,7 @@ extension Dashboard {
         router.get("/") { request, _ in
             try await cached(request) {
                 let q = try QueryParameters(request)
-                let overview = try await source.overview(scan: try q.text("scan"), finding: try q.finding(),
+                let overview = try await source.overview(scan: try q.text("scan"), finding: try q.finding(known: configuration.knownFindings),
                                                          minConfidence: try q.choice("confidence", HostProfile.Confidence.self) ?? configuration.defaultMinConfidence)
                 let view = OverviewView(overview, scans: try await source.scans(),
                                         chrome: PageChrome(title: "Overview", signedIn: signedIn))
@@ -26,7 +26,7 @@ extension Dashboard {
         }
         router.get("/hosts") { request, _ in
             try await cached(request) {
-                let query = try QueryParameters(request).hostQuery()
+                let query = try QueryParameters(request).hostQuery(knownFindings: configuration.knownFindings)
                 let page = try await source.hosts(query)
                 let view = HostsView(page, query: query, scans: try await source.scans(), signedIn: signedIn)
                 return .html(views.render(view, "hosts"))
@@ -46,7 +46,7 @@ extension Dashboard {
         }
         router.get("/scans/diff") { request, _ in
             try await cached(request) {
-                let diff = try await Self.diff(request, source: source)
+                let diff = try await Self.diff(request, source: source, knownFindings: configuration.knownFindings)
                 return .html(views.render(DiffView(diff, signedIn: signedIn), "diff"))
             }
         }
@@ -69,13 +69,14 @@ extension Dashboard {
         return (try q.text("scan"), address, port)
     }
 
-    static func diff(_ request: Request, source: any DashboardDataSource) async throws -> ScanDiff {
+    static func diff(_ request: Request, source: any DashboardDataSource, knownFindings: Set<String>?) async throws -> ScanDiff {
         let q = try QueryParameters(request)
         let scans = try await source.scans()
         guard let to = try q.text("to") ?? scans.last?.name else { throw DashboardError.noScans }
         guard let from = try q.text("from") ?? (scans.count >= 2 ? scans[scans.count - 2].name : nil) else {
             throw QueryParameters.bad("'from' is required: there is only one scan")
         }
-        return try await source.diff(from: from, to: to, finding: try q.finding(), limit: try q.integer("limit", in: 1...10_000) ?? 200)
+        return try await source.diff(from: from, to: to, finding: try q.finding(known: knownFindings),
+                                     limit: try q.integer("limit", in: 1...10_000) ?? 200)
     }
 }

@@ -27,11 +27,14 @@ struct QueryParameters {
         return value
     }
 
-    /// A finding id such as `CVE-2025-53786`.
-    func finding(_ name: String = "finding") throws -> String {
+    /// A finding id such as `CVE-2025-53786`, one of `known` when given.
+    func finding(_ name: String = "finding", known: Set<String>?) throws -> String {
         guard let value = values[name] else { return "CVE-2025-53786" }
         guard (1...64).contains(value.utf8.count), value.utf8.allSatisfy(Self.isIDByte) else {
             throw Self.bad("'\(name)' must be a finding id such as CVE-2025-53786")
+        }
+        if let known, !known.contains(value) {
+            throw Self.bad("'\(name)': unknown finding '\(value)'; the catalog has no such id (exscope builds vulns lists them)")
         }
         return value
     }
@@ -83,8 +86,8 @@ struct QueryParameters {
     }
 
     /// The hosts page's query.
-    func hostQuery() throws -> HostQuery {
-        HostQuery(scan: try text("scan"), finding: try finding(), status: try choice("status", FindingStatus.self),
+    func hostQuery(knownFindings: Set<String>?) throws -> HostQuery {
+        HostQuery(scan: try text("scan"), finding: try finding(known: knownFindings), status: try choice("status", FindingStatus.self),
                   country: try country(), asn: try integer("asn", in: 0...4_294_967_295), product: try text("product", maxLength: 100),
                   cu: try text("cu", maxLength: 40), minConfidence: try choice("confidence", HostProfile.Confidence.self),
                   anomaly: try choice("anomaly", HostProfile.Anomaly.Code.self), limit: try integer("limit", in: 1...500) ?? 50,
