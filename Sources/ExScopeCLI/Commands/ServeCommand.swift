@@ -54,19 +54,24 @@ struct ServeCommand: AsyncParsableCommand {
         let token = try tokenFile.map(Self.token)
         let source: any DashboardDataSource
         let store: (any ResultStore)?
-        let catalog = try catalogOptions.load()
+        // The findings a URL may name: a store's results are judged again with the catalog, so its ids;
+        // files given with -i are shown with the verdicts they carry, which a newer catalog may have made.
+        let knownFindings: Set<String>?
         if input.inputs.isEmpty {
             let opened = try await storeOptions.open()
             let assessment = try input.assessment.map(AssessmentLoader.load)
+            let catalog = try catalogOptions.load()
             // Host pages read their records from the store: it stays open while serving.
             source = try await StoreDashboardSource.load(opened, catalog: catalog, asOf: catalogOptions.date,
                                                          assessment: assessment)
             store = opened
+            knownFindings = Set(catalog.vulnerabilities.map(\.id))
         } else {
             source = try input.load()
             store = nil
+            knownFindings = nil
         }
-        let dashboard = try Dashboard(source: source, configuration: .init(token: token, knownFindings: Set(catalog.vulnerabilities.map(\.id))))
+        let dashboard = try Dashboard(source: source, configuration: .init(token: token, knownFindings: knownFindings))
         let bind = bind
         let app = dashboard.application(host: bind, port: port) { port in
             let host = bind.contains(":") ? "[\(bind)]" : bind
