@@ -32,8 +32,9 @@ struct JSONCursor {
 
         static func ~= (pattern: StaticString, key: Key) -> Bool {
             if let decoded = key.decoded { return decoded == pattern.description }
-            guard key.raw.count == pattern.utf8CodeUnitCount, let base = key.raw.baseAddress else { return key.raw.isEmpty && pattern.utf8CodeUnitCount == 0 }
-            return memcmp(base, pattern.utf8Start, key.raw.count) == 0
+            guard key.raw.count == pattern.utf8CodeUnitCount else { return false }
+            // No base address: an empty key, equal to the empty pattern.
+            return key.raw.baseAddress.map { memcmp($0, pattern.utf8Start, key.raw.count) == 0 } ?? true
         }
     }
 

@@ -247,15 +247,7 @@ public final class SQLiteStore: ResultStore {
                 // The sorter's run is the page cache's size. The pages the load dirtied go to the
                 // write-ahead log as the cache makes room, as the commit would write them anyway.
                 try db.execute(sql: "PRAGMA cache_size = -\(sortRunKiB)")
-                for index in deferred {
-                    do {
-                        try db.execute(sql: index.sql)
-                    } catch let error as DatabaseError where index.name == targetIndex && error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                        // Rare: the input wrote a target twice. An import keeps the later row, as an upsert would have.
-                        for statement in keepLastRowOfEachTarget { try db.execute(sql: statement) }
-                        try db.execute(sql: index.sql)
-                    }
-                }
+                for index in deferred { try build(index, db) }
             }
             phase("commit")
             return .commit
@@ -279,6 +271,17 @@ public final class SQLiteStore: ResultStore {
             """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
         for index in indexes { try db.execute(sql: "DROP INDEX \"\(index.name)\"") }
         return indexes
+    }
+
+    /// Builds a dropped index again. The unique target index fails when the input wrote a target twice
+    /// (rare): the load then keeps the later row, as an upsert would have, and builds it again.
+    private static func build(_ index: (name: String, sql: String), _ db: Database) throws {
+        do {
+            try db.execute(sql: index.sql)
+        } catch let error as DatabaseError where index.name == targetIndex && error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            for statement in keepLastRowOfEachTarget { try db.execute(sql: statement) }
+            try db.execute(sql: index.sql)
+        }
     }
 
     /// The index that keeps one result per target and scan (`v7-observation-target-index`).

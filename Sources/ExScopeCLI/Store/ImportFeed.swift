@@ -6,7 +6,7 @@ import Foundation
 /// in file order (so a target listed twice ends with its last line, as in a sequential import).
 struct ImportFeed: ResultFeed {
     private let file: String
-    private let lines: ParallelLines<(row: ImportRow, scan: String?)>
+    private let lines: ParallelLines<(imported: ImportRow, scan: String?)>
     private(set) var latestTimestamp: String?
     /// Told every ``progressInterval`` rows and once after the last: the rows read, the fraction of the
     /// input's bytes they came from, and whether the input is finished (the store then writes its indexes).
@@ -34,11 +34,11 @@ struct ImportFeed: ResultFeed {
 
     /// The first record's `scan` field and timestamp, read before the import starts; nil when there is no record.
     func peek() throws -> (scan: String?, timestamp: String)? {
-        try withLineErrors { try lines.first() }.map { ($0.scan, $0.row.row.observedAt) }
+        try withLineErrors { try lines.first() }.map { ($0.scan, $0.imported.row.observedAt) }
     }
 
     mutating func next() throws -> ImportRow? {
-        guard let next = try withLineErrors({ try lines.next()?.row }) else {
+        guard let next = try withLineErrors({ try lines.next()?.imported }) else {
             if !finished { onProgress?(rows, 1, true) }
             finished = true
             return nil
